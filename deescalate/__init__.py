@@ -1,0 +1,64 @@
+"""deescalate: help support agents handle difficult customers well.
+
+Rate customer messages on an escalation scale with the evidence (:func:`assess`), and more as the
+library grows. Importing the package is cheap: it loads no rule packs, no settings and nothing
+from the command line, server or helpdesk adapters until they are used.
+"""
+
+from deescalate.assess import Assessment, Assessor, Cue, ScoringWeights, Signal, assess, assess_many
+from deescalate.errors import (
+    AdapterError,
+    AuthError,
+    ConfigurationError,
+    DeescalateError,
+    HelpdeskError,
+    InputError,
+    MissingExtraError,
+    NotFound,
+    RateLimited,
+    RulePackError,
+    StoreError,
+    TemplateError,
+    UnknownTimeZoneError,
+    WebhookVerificationError,
+)
+from deescalate.stages import STAGE_GUIDANCE, Stage
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "STAGE_GUIDANCE",
+    "AdapterError",
+    "Assessment",
+    "Assessor",
+    "AuthError",
+    "ConfigurationError",
+    "Cue",
+    "DeescalateError",
+    "HelpdeskError",
+    "InputError",
+    "MissingExtraError",
+    "NotFound",
+    "RateLimited",
+    "RulePackError",
+    "ScoringWeights",
+    "Settings",
+    "Signal",
+    "Stage",
+    "StoreError",
+    "TemplateError",
+    "UnknownTimeZoneError",
+    "WebhookVerificationError",
+    "__version__",
+    "assess",
+    "assess_many",
+]
+
+
+def __getattr__(name: str) -> object:
+    # Settings pulls in pydantic-settings; load it only when asked for.
+    if name == "Settings":
+        from deescalate.settings import Settings
+
+        return Settings
+    raise AttributeError(f"module 'deescalate' has no attribute {name!r}")

@@ -1,0 +1,23 @@
+"""Escalation assessment: rate a customer message on the stage scale, with the evidence."""
+
+from deescalate.assess.assessor import (
+    Assessor,
+    Detector,
+    ScoringWeights,
+    assess,
+    assess_many,
+    default_assessor,
+)
+from deescalate.assess.result import Assessment, Cue, Signal
+
+__all__ = [
+    "Assessment",
+    "Assessor",
+    "Cue",
+    "Detector",
+    "ScoringWeights",
+    "Signal",
+    "assess",
+    "assess_many",
+    "default_assessor",
+]

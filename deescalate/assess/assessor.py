@@ -1,0 +1,293 @@
+"""The assessor: prepared text -> signals and cues -> a stage with a score."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deescalate.assess.detectors import (
+    DEFAULT_ACRONYMS,
+    Hit,
+    PunctuationDetector,
+    ShoutingDetector,
+    detect_language,
+    quoted_spans,
+)
+from deescalate.assess.lexicon import Lexicon, find_word, load_lexicon
+from deescalate.assess.packs import CompiledPack, CompiledRule, builtin_pack_paths, compile_packs
+from deescalate.assess.result import Assessment, Cue, Signal
+from deescalate.errors import InputError
+from deescalate.stages import Stage
+from deescalate.text import PreparedText, decode_text, prepare, split_sentences
+
+__all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
+
+Detector = Callable[[str], list[Hit]]
+
+_WORDS = re.compile(r"[a-z0-9]+")
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|nothing|without|hardly|nor|cannot)|n['’]?t)(?:\W+\w+){0,2}\W*$"
+)
+_CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\bbut\b")
+_DE_ESCALATING = "gratitude"
+_HANDOFF = "asks-for-manager"
+_STAGE_COUNT = len(Stage)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringWeights:
+    """How evidence adds up, in stage units (1.0 is about one stage)."""
+
+    lexicon_scale: float = 1.0
+    lexicon_floor: float = -1.5
+    lexicon_cap: float = 3.2
+    repeat_bonus: float = 0.15
+    repeat_bonus_cap: float = 0.45
+    decay: tuple[float, ...] = (1.0, 0.6, 0.45, 0.35, 0.3)
+    cue_threshold: float = 0.08
+    max_cues: int = 8
+
+
+class Assessor:
+    """Rates customer messages on the escalation scale using rule packs, detectors and a lexicon.
+
+    ``packs`` are extra pack files loaded after the built-in ones (``builtin=False`` leaves the
+    built-ins out). ``detectors`` replaces the code detectors; ``acronyms`` extends the words in
+    capitals that never count as shouting. ``max_chars`` bounds the work on enormous texts: only
+    that many characters of new text are assessed, and the assessment says so in ``notes``.
+    """
+
+    def __init__(
+        self,
+        packs: Sequence[str | Path] = (),
+        *,
+        builtin: bool = True,
+        lexicon: Lexicon | None | bool = True,
+        detectors: Sequence[Detector] | None = None,
+        acronyms: Iterable[str] = (),
+        weights: ScoringWeights | None = None,
+        max_chars: int = 100_000,
+    ) -> None:
+        if max_chars < 1:
+            raise InputError("max_chars must be at least 1")
+        paths = [*(builtin_pack_paths() if builtin else []), *packs]
+        self.pack: CompiledPack = compile_packs(paths)
+        if lexicon is True:
+            self.lexicon: Lexicon = load_lexicon()
+        elif isinstance(lexicon, Lexicon):
+            self.lexicon = lexicon
+        else:
+            self.lexicon = Lexicon({}, 0.0)
+        if detectors is None:
+            detectors = (ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}), PunctuationDetector())
+        self.detectors: tuple[Detector, ...] = tuple(detectors)
+        self.weights = weights or ScoringWeights()
+        self.max_chars = max_chars
+
+    def assess(self, text: str | bytes) -> Assessment:
+        """Rate one customer message; see :func:`deescalate.assess`."""
+        if not isinstance(text, str | bytes | bytearray):
+            raise InputError(f"assess() takes text (str or bytes), not {type(text).__name__}")
+        original = decode_text(bytes(text) if isinstance(text, bytearray) else text)
+        prepared = prepare(original)
+        body = prepared.text
+        notes: list[str] = []
+        if len(body) > self.max_chars:
+            notes.append(f"assessed the first {self.max_chars} of {len(body)} characters")
+            body = body[: self.max_chars]
+        if not body.strip():
+            return Assessment(Stage.CALM, 0.0, language=None, assessed_chars=0, notes=tuple(notes))
+        lower = body.lower()
+        words = _WORDS.findall(lower)
+        language = _language_of(body, words)
+        if language is not None and language not in self.pack.languages:
+            notes.append(f"language {language!r} is not covered by the loaded packs")
+            return Assessment(
+                Stage.CALM, 0.0, language=language, language_supported=False,
+                assessed_chars=len(body), notes=tuple(notes),
+            )
+        hits = self._rule_hits(body, words)
+        for detector in self.detectors:
+            hits.extend(detector(body))
+        hits = _mark_sarcasm(body, hits)
+        lexicon_total, contributions = self.lexicon.contributions(words)
+        raw = self._combine(hits, lexicon_total)
+        score = _score(raw)
+        signals = _signals(prepared, hits)
+        return Assessment(
+            stage=_stage_of(score),
+            score=score,
+            signals=signals,
+            cues=self._cues(prepared, lower, contributions),
+            wants_handoff=any(s.code == _HANDOFF for s in signals),
+            language=language,
+            assessed_chars=len(body),
+            notes=tuple(notes),
+        )
+
+    def assess_many(self, texts: Iterable[str | bytes]) -> Iterator[Assessment]:
+        """Rate many messages lazily, in order."""
+        for text in texts:
+            yield self.assess(text)
+
+    def _rule_hits(self, body: str, words: list[str]) -> list[Hit]:
+        quotes = quoted_spans(body)
+        hits: list[Hit] = []
+        for rule in self.pack.candidates(set(words)):
+            for match in rule.regex.finditer(body):
+                start, end = match.span()
+                if start == end or not _accepts(rule, body, start, end, quotes):
+                    continue
+                hits.append((rule.signal, start, end, rule.weight, rule.id))
+        return hits
+
+    def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
+        w = self.weights
+        strongest: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        relief = 0.0
+        for code, _, _, weight, _ in hits:
+            if weight < 0:
+                relief = min(relief, weight)
+                continue
+            counts[code] = counts.get(code, 0) + 1
+            if weight > strongest.get(code, 0.0):
+                strongest[code] = weight
+        ordered = sorted(strongest.values(), reverse=True)
+        decay = w.decay
+        evidence = sum(
+            value * (decay[i] if i < len(decay) else decay[-1]) for i, value in enumerate(ordered)
+        )
+        evidence += min(w.repeat_bonus_cap, w.repeat_bonus * sum(n - 1 for n in counts.values()))
+        lexical = self.lexicon.intercept + lexicon_total * w.lexicon_scale
+        lexical = max(w.lexicon_floor, min(w.lexicon_cap, lexical))
+        # Rule evidence is precise, the lexicon broad: the lexicon adds what the rules miss and
+        # only half of what they already explain.
+        if evidence > 0 and lexical > 0:
+            combined = evidence + 0.5 * lexical if lexical < evidence else lexical + 0.5 * evidence
+        else:
+            combined = evidence + lexical
+        return combined + relief
+
+    def _cues(
+        self, prepared: PreparedText, lower: str, contributions: dict[str, float]
+    ) -> tuple[Cue, ...]:
+        w = self.weights
+        strong = [(word, value) for word, value in contributions.items() if abs(value) >= w.cue_threshold]
+        strong.sort(key=lambda item: -abs(item[1]))
+        cues: list[Cue] = []
+        for word, value in strong[: w.max_cues]:
+            start = find_word(lower, word)
+            if start < 0:
+                continue
+            o_start, o_end = prepared.span_in_original(start, start + len(word))
+            cues.append(Cue(o_start, o_end, prepared.original[o_start:o_end], value))
+        cues.sort(key=lambda cue: cue.start)
+        return tuple(cues)
+
+
+def _accepts(rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+    if not rule.in_quotes and any(q_start <= start and end <= q_end for q_start, q_end in quotes):
+        return False
+    before = body[max(0, start - 40) : start]
+    if rule.negatable and _negated(before):
+        return False
+    if rule.unless_before is not None and rule.unless_before.search(before):
+        return False
+    return not (rule.unless_after is not None and rule.unless_after.search(body[end : end + 40]))
+
+
+def _negated(before: str) -> bool:
+    lower = before.lower()
+    breaks = list(_CLAUSE_BREAK.finditer(lower))
+    if breaks:
+        lower = lower[breaks[-1].end() :]
+    return _NEGATION_BEFORE.search(lower) is not None
+
+
+def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
+    """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
+    praise = [hit for hit in hits if hit[0] == _DE_ESCALATING]
+    complaints = [hit for hit in hits if hit[3] > 0 and hit[0] != "shouting"]
+    if not praise or not complaints:
+        return hits
+    sentences = split_sentences(body)
+    result: list[Hit] = []
+    for hit in hits:
+        if hit[0] == _DE_ESCALATING and _shares_sentence(hit, complaints, sentences):
+            result.append(("sarcasm", hit[1], hit[2], 1.6, hit[4] + "+complaint"))
+        else:
+            result.append(hit)
+    return result
+
+
+def _shares_sentence(hit: Hit, others: list[Hit], sentences: list[tuple[int, int]]) -> bool:
+    for s_start, s_end in sentences:
+        if s_start <= hit[1] < s_end:
+            return any(s_start <= other[1] < s_end for other in others)
+    return False
+
+
+def _language_of(body: str, words: list[str]) -> str | None:
+    letters = [ch for ch in body[:2000] if ch.isalpha()]
+    if len(letters) >= 8:
+        latin = sum(ch < "\u0250" for ch in letters)
+        if latin < 0.5 * len(letters):
+            return "und"
+    return detect_language(words[:400])
+
+
+def _score(raw: float) -> float:
+    """Map raw evidence (stage units) to ``[0, 1]``, strictly increasing, a fifth per stage.
+
+    Below one stage unit the score approaches 0 smoothly instead of clipping, and above four it
+    approaches 1, so texts within the calm or irate band still rank by their evidence.
+    """
+    if math.isnan(raw):
+        return 0.0
+    if raw < 1.0:
+        return 0.2 * math.exp(raw - 1.0)
+    if raw < _STAGE_COUNT - 1:
+        return raw / _STAGE_COUNT
+    return 1.0 - 0.2 * math.exp(-(raw - (_STAGE_COUNT - 1)))
+
+
+def _stage_of(score: float) -> Stage:
+    return Stage.from_rank(int(score * _STAGE_COUNT))
+
+
+def _signals(prepared: PreparedText, hits: list[Hit]) -> tuple[Signal, ...]:
+    signals: dict[tuple[str, int, int], Signal] = {}
+    for code, start, end, weight, rule in hits:
+        o_start, o_end = prepared.span_in_original(start, end)
+        key = (code, o_start, o_end)
+        existing = signals.get(key)
+        if existing is None or abs(weight) > abs(existing.weight):
+            signals[key] = Signal(code, o_start, o_end, prepared.original[o_start:o_end], weight, rule)
+    return tuple(sorted(signals.values(), key=lambda s: (s.start, s.end, s.code)))
+
+
+@functools.cache
+def default_assessor() -> Assessor:
+    """The assessor with the built-in packs, built once on first use."""
+    return Assessor()
+
+
+def assess(text: str | bytes) -> Assessment:
+    """Rate one customer message on the escalation scale, with the evidence.
+
+    Quoted earlier messages, signatures and HTML markup are set aside, but every span points into
+    ``text`` as given. Bytes are decoded as UTF-8, falling back to Windows-1252. Empty text is
+    ``calm`` with no evidence; text in a language the packs do not cover says so
+    (``language_supported`` is false) instead of guessing.
+    """
+    return default_assessor().assess(text)
+
+
+def assess_many(texts: Iterable[str | bytes]) -> Iterator[Assessment]:
+    """Rate many customer messages lazily with the default assessor."""
+    return default_assessor().assess_many(texts)

@@ -1,0 +1,162 @@
+"""Signal detectors written as code, for evidence that phrase lists cannot express.
+
+Each detector is a small callable over the prepared text returning ``(code, start, end, weight,
+rule)`` tuples with offsets into that text; the assessor maps them back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "DEFAULT_ACRONYMS",
+    "Hit",
+    "PunctuationDetector",
+    "ShoutingDetector",
+    "detect_language",
+    "quoted_spans",
+]
+
+Hit = tuple[str, int, int, float, str]
+
+DEFAULT_ACRONYMS = frozenset(
+    """
+    AI API ATM AWS BBC CC CEO CFO CNN CPU CSS CSV CTO DHL DM DMS DNS DSL EMEA ETA EU FAQ FBI FEDEX
+    FYI GB GDPR GPS GPU HBO HD HDMI HP HQ HR HTML HTTP HTTPS IBAN ID IMEI IOS IP IRS ISP IT JSON KB
+    LAN LCD LED MB MMS NFC NHS NYC OS PC PDF PIN PM PO PR PS PSA QA RAM SIM SKU SMS SQL SSD SSH SSL
+    SSN TV UI UK UPS URL US USA USB USPS UX VAT VIP VPN WAN XML ZIP AM ASAP PST EST CET UTC GMT EDT
+    PDT CST MST BST IBM NASA ETC TBD TBA AKA RMA RSVP SLA ACH USD EUR GBP APAC NA LTE WIFI OK OKAY
+    """.split()
+)
+
+# Capitalized words that carry emphasis on their own even when short ("NOW", "NEVER").
+_EMPHATIC = frozenset(
+    "NOW NEVER NOT NO STILL AGAIN STOP WHY WORST ANY ALL EVER NOTHING NOBODY DONE ENOUGH REALLY "
+    "SO VERY HOURS DAYS WEEKS MONTHS THREE FOUR FIVE SIX TEN TWICE".split()
+)
+_FUNCTION_WORDS = frozenset(
+    "I ME MY YOU YOUR WE OUR IT IS ARE WAS WERE THE A AN THIS THAT AND OR BUT NOT NO DO DOES DID "
+    "HAVE HAS HAD TO OF IN ON FOR WITH WHAT WHY HOW WHEN CAN CANT CAN'T WONT WON'T DONT DON'T "
+    "JUST STILL AGAIN ANY ALL GET FIX".split()
+)
+_CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’]*[A-Z](?![\w'’])|(?<![\w'’])I(?![\w'’])")
+_RUN_GAP = re.compile(r"^[\s,.;:!?'’\"-]{1,4}$")
+_PUNCT_RUN = re.compile(r"[!?]*![!?]*!+[!?]*|\?{3,}|\?+!+[!?]*")
+
+
+class ShoutingDetector:
+    """Runs of capital letters that read as shouting, not as acronyms or product names."""
+
+    def __init__(self, acronyms: Iterable[str] = DEFAULT_ACRONYMS) -> None:
+        self.acronyms = frozenset(word.upper() for word in acronyms)
+
+    def __call__(self, text: str) -> list[Hit]:
+        if not _has_caps_pair(text):
+            return []
+        letters = sum(ch.isalpha() for ch in text)
+        uppers = sum(ch.isupper() for ch in text)
+        if letters >= 12 and uppers >= 0.7 * letters:
+            start, end = _trimmed(text)
+            return [("shouting", start, end, 1.3, "all-capitals")]
+        hits: list[Hit] = []
+        for run in self._runs(text):
+            hit = self._judge(text, run)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _runs(self, text: str) -> list[list[re.Match[str]]]:
+        runs: list[list[re.Match[str]]] = []
+        current: list[re.Match[str]] = []
+        for match in _CAPS_WORD.finditer(text):
+            if current and not _RUN_GAP.match(text[current[-1].end() : match.start()]):
+                runs.append(current)
+                current = []
+            current.append(match)
+        if current:
+            runs.append(current)
+        return runs
+
+    def _judge(self, text: str, run: list[re.Match[str]]) -> Hit | None:
+        words = [m.group(0).replace("’", "'") for m in run]
+        loud = [w for w in words if w not in self.acronyms and w != "I"]
+        if not loud:
+            return None
+        letters = sum(len(w) for w in loud)
+        start, end = run[0].start(), run[-1].end()
+        if len(loud) >= 3 or (len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)):
+            return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
+        if len(loud) == 1 and (loud[0] in _EMPHATIC or len(loud[0]) >= 6) and letters >= 3:
+            word = next(m for m in run if m.group(0).replace("’", "'") == loud[0])
+            return ("shouting", word.start(), word.end(), 0.6, "capitalized-word")
+        return None
+
+
+class PunctuationDetector:
+    """Runs of exclamation marks, or question marks mixed with them ("!!!", "?!", "???")."""
+
+    def __call__(self, text: str) -> list[Hit]:
+        if "!!" not in text and "?!" not in text and "!?" not in text and "???" not in text:
+            return []
+        hits: list[Hit] = []
+        for match in _PUNCT_RUN.finditer(text):
+            length = match.end() - match.start()
+            if length < 2:
+                continue
+            weight = 0.5 if length == 2 else 0.8
+            hits.append(("shouting", match.start(), match.end(), weight, "punctuation-run"))
+        return hits
+
+
+def _has_caps_pair(text: str) -> bool:
+    previous_upper = False
+    for ch in text:
+        upper = "A" <= ch <= "Z"
+        if upper and previous_upper:
+            return True
+        previous_upper = upper
+    return False
+
+
+def _trimmed(text: str) -> tuple[int, int]:
+    start, end = 0, len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|(?<!\w)'[^'\n]{2,200}'(?!\w)")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of text inside quotation marks: reported words, not the writer's own."""
+    if '"' not in text and "“" not in text and "'" not in text:
+        return []
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
+_LANGUAGE_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and is are was you your my i it this that to of not have with for on be".split()),
+    "es": frozenset("el la los las que de y es por para con una un mi no muy pero esto está".split()),
+    "de": frozenset("der die das und ist nicht ich sie ein eine mit zu von auf für sehr aber wir".split()),
+    "fr": frozenset("le la les et est je vous une un pas pour avec des du mais très que ce nous".split()),
+    "pt": frozenset("o a os as que de e é não um uma para com meu minha mas muito isso está".split()),
+    "it": frozenset("il la che di e è non un una per con mi sono ma molto questo ho della".split()),
+    "nl": frozenset("de het een en is niet ik je van op met voor maar zijn wij dat dit heb".split()),
+}
+
+
+def detect_language(words: list[str]) -> str | None:
+    """Guess the language from common function words; ``None`` when there is too little text."""
+    if len(words) < 4:
+        return None
+    counts = {code: sum(word in vocab for word in words) for code, vocab in _LANGUAGE_WORDS.items()}
+    best = max(counts, key=lambda code: counts[code])
+    if counts[best] < 2:
+        return None
+    if best != "en" and counts[best] <= counts["en"] * 1.5:
+        return "en"
+    return best

@@ -1,0 +1,87 @@
+"""A small learned word model: one weight per word, so every contribution has a span.
+
+The shipped weights (``model/lexicon.tsv``) were fitted on the GoEmotions training set
+(Apache-2.0; see ``model/LICENSE-GoEmotions.txt`` and ``tools/train_lexicon.py``) as a ridge
+regression from word presence to an anger level in stage units (neutral 0, annoyance and
+confusion 1, disappointment and disapproval 2, anger 3). Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["Lexicon", "NEGATORS", "load_lexicon"]
+
+NEGATORS = frozenset(
+    "not no never nothing without hardly nor cannot t dont cant wont isnt doesnt didnt wasnt "
+    "arent aint couldnt wouldnt shouldnt havent hasnt neither".split()
+)
+_NEGATION_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word weights in stage units and the intercept of the fitted model."""
+
+    weights: dict[str, float]
+    intercept: float
+
+    def contributions(self, words: list[str]) -> tuple[float, dict[str, float]]:
+        """The summed weight of the distinct words present and each word's contribution.
+
+        A word within three words after a negator ("not", "never", "n't") counts against its
+        usual direction at half strength: "not happy" leans angry, "not bad" leans calm.
+        """
+        weights = self.weights
+        seen: dict[str, float] = {}
+        negated_until = -1
+        for index, word in enumerate(words):
+            if word in NEGATORS:
+                negated_until = index + _NEGATION_WINDOW
+                continue
+            weight = weights.get(word)
+            if weight is None or word in seen:
+                continue
+            seen[word] = -0.5 * weight if index <= negated_until else weight
+        return sum(seen.values()), seen
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Read a lexicon TSV (``word<TAB>weight``; a ``#intercept<TAB>value`` line is optional)."""
+    if path is None:
+        source = resources.files("deescalate.assess") / "model" / "lexicon.tsv"
+        if not source.is_file():
+            return Lexicon({}, 0.0)
+        content = source.read_text(encoding="utf-8")
+    else:
+        content = Path(path).read_text(encoding="utf-8")
+    weights: dict[str, float] = {}
+    intercept = 0.0
+    for line in content.splitlines():
+        if not line.strip():
+            continue
+        word, _, value = line.partition("\t")
+        if word == "#intercept":
+            intercept = float(value)
+        elif not word.startswith("#"):
+            weights[word] = float(value)
+    return Lexicon(weights, intercept)
+
+
+_WORD_CHARS = re.compile(r"[a-z0-9]")
+
+
+def find_word(lower_text: str, word: str) -> int:
+    """The offset of ``word`` as a whole token in ``lower_text``, or -1."""
+    start = lower_text.find(word)
+    size = len(word)
+    while start != -1:
+        before = lower_text[start - 1] if start else " "
+        after = lower_text[start + size] if start + size < len(lower_text) else " "
+        if not _WORD_CHARS.match(before) and not _WORD_CHARS.match(after):
+            return start
+        start = lower_text.find(word, start + 1)
+    return -1

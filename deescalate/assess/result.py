@@ -1,0 +1,91 @@
+"""The values an assessment returns: immutable, JSON-friendly, every piece traced to a span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from deescalate.stages import Stage
+
+__all__ = ["Assessment", "Cue", "Signal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """Evidence for a stage: a taxonomy signal code and the text that shows it.
+
+    ``start`` and ``end`` are character offsets into the text given to ``assess`` (the original,
+    before markup, quotes and signatures were set aside); ``weight`` is the signal's contribution
+    in stage units; ``rule`` names the rule or detector that found it.
+    """
+
+    code: str
+    start: int
+    end: int
+    text: str
+    weight: float
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "weight": round(self.weight, 4),
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A word whose learned weight moved the score, with its span in the original text."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """How escalated one customer message is, and why.
+
+    ``score`` lies in ``[0, 1]`` and grows with the stage: each stage owns a fifth of the range
+    (calm below 0.2, irate from 0.8). ``signals`` are the rule evidence, ``cues`` the strongest
+    word-level contributions of the learned lexicon. ``language`` is the detected language code
+    (``None`` when the text is too short to tell) and ``language_supported`` is false when the
+    loaded packs do not cover it: the stage is then ``calm`` with no evidence rather than a guess.
+    """
+
+    stage: Stage
+    score: float
+    signals: tuple[Signal, ...] = ()
+    cues: tuple[Cue, ...] = ()
+    wants_handoff: bool = False
+    language: str | None = "en"
+    language_supported: bool = True
+    assessed_chars: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The distinct signal codes present."""
+        return frozenset(signal.code for signal in self.signals)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping; the stage is its string name."""
+        return {
+            "stage": self.stage.value,
+            "score": round(self.score, 4),
+            "wants_handoff": self.wants_handoff,
+            "language": self.language,
+            "language_supported": self.language_supported,
+            "assessed_chars": self.assessed_chars,
+            "signals": [signal.to_dict() for signal in self.signals],
+            "cues": [cue.to_dict() for cue in self.cues],
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,53 @@
+"""The ``deescalate`` command: one subcommand per module in :data:`COMMANDS`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from deescalate.cli.io import CliInputError
+
+__all__ = ["COMMANDS", "main"]
+
+# Each module defines ``register(subparsers)`` which adds its parser and sets ``func``.
+COMMANDS = (
+    "deescalate.cli.assess_cmd",
+    "deescalate.cli.demo_cmd",
+    "deescalate.cli.eval_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deescalate",
+        description="Help support agents handle difficult customers well.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except CliInputError as exc:
+        print(f"deescalate {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return status
+
+
+def _version() -> str:
+    from deescalate import __version__
+
+    return f"deescalate {__version__}"

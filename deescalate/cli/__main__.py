@@ -1,0 +1,3 @@
+from deescalate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Reading command-line input and writing output: files or stdin, JSON lines, colour."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from deescalate.errors import DeescalateError
+from deescalate.text import decode_text
+
+__all__ = ["CliInputError", "Style", "iter_jsonl", "read_input", "write_json"]
+
+
+class CliInputError(DeescalateError):
+    """Bad input on the command line; the CLI prints it on one line and exits 2."""
+
+
+def read_input(path: str | None) -> str:
+    """The text of ``path``, or of stdin when ``path`` is ``None`` or ``-``."""
+    if path in (None, "-"):
+        return decode_text(sys.stdin.buffer.read())
+    try:
+        return decode_text(Path(path).read_bytes())
+    except OSError as exc:
+        raise CliInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _open_lines(path: str | None) -> IO[bytes]:
+    if path in (None, "-"):
+        return sys.stdin.buffer
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise CliInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def iter_jsonl(path: str | None, *, required: tuple[str, ...] = ("text",)) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line_number, object)`` for each non-blank JSON line; bad lines raise with the number."""
+    name = "stdin" if path in (None, "-") else path
+    handle = _open_lines(path)
+    try:
+        for number, raw in enumerate(handle, start=1):
+            line = decode_text(raw).strip()
+            if not line:
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CliInputError(f"{name} line {number}: malformed JSON ({exc.msg})") from exc
+            if not isinstance(value, dict):
+                raise CliInputError(f"{name} line {number}: expected a JSON object")
+            for key in required:
+                if not isinstance(value.get(key), str):
+                    raise CliInputError(f"{name} line {number}: {key!r} must be a string")
+            yield number, value
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def write_json(value: Any, *, stream: IO[str] | None = None, indent: int | None = None) -> None:
+    out = stream or sys.stdout
+    out.write(json.dumps(value, ensure_ascii=False, indent=indent) + "\n")
+
+
+class Style:
+    """ANSI colours when writing to a terminal, honouring NO_COLOR and FORCE_COLOR."""
+
+    def __init__(self, stream: IO[str] | None = None, *, color: bool | None = None) -> None:
+        stream = stream or sys.stdout
+        if color is None:
+            if os.environ.get("NO_COLOR"):
+                color = False
+            elif os.environ.get("FORCE_COLOR"):
+                color = True
+            else:
+                color = hasattr(stream, "isatty") and stream.isatty()
+        self.color = color
+
+    def __call__(self, text: str, *codes: str) -> str:
+        if not self.color or not codes:
+            return text
+        return "\033[" + ";".join(codes) + "m" + text + "\033[0m"
+
+
+STAGE_COLOURS = {"calm": "32", "frustrated": "36", "upset": "33", "angry": "31", "irate": "1;31"}

@@ -1,0 +1,81 @@
+"""Readers for the evaluation data sets in ``../shared/data`` (never copied into the project)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from deescalate.errors import InputError
+
+__all__ = [
+    "GoEmotion",
+    "IntensityItem",
+    "default_data_dir",
+    "read_ei_oc",
+    "read_ei_reg",
+    "read_goemotions",
+]
+
+SEMEVAL = "A2-semeval2018-task1-anger"
+GOEMOTIONS = "A3-goemotions"
+
+
+@dataclass(frozen=True, slots=True)
+class IntensityItem:
+    text: str
+    gold: float
+
+
+@dataclass(frozen=True, slots=True)
+class GoEmotion:
+    text: str
+    labels: frozenset[str]
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` seen from the working directory, as the project's docs describe it."""
+    return Path("..") / "shared" / "data"
+
+
+def _require(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError(f"evaluation data not found: {path}")
+    return path
+
+
+def _tweet(text: str) -> str:
+    # The SemEval files write line breaks inside tweets as a literal backslash-n.
+    return text.replace("\\n", "\n")
+
+
+def read_ei_reg(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
+    """SemEval-2018 EI-reg anger: tweets with a gold intensity in [0, 1]."""
+    path = _require(data_dir / SEMEVAL / f"2018-EI-reg-En-anger-{split}.txt")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [IntensityItem(_tweet(row[1]), float(row[3])) for row in rows[1:] if len(row) >= 4]
+
+
+def read_ei_oc(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
+    """SemEval-2018 EI-oc anger: tweets with an ordinal class 0..3."""
+    path = _require(data_dir / SEMEVAL / f"2018-EI-oc-En-anger-{split}.txt")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        IntensityItem(_tweet(row[1]), float(row[3].split(":", 1)[0]))
+        for row in rows[1:]
+        if len(row) >= 4
+    ]
+
+
+def read_goemotions(data_dir: Path, split: str = "dev") -> list[GoEmotion]:
+    """GoEmotions comments with their label names."""
+    folder = data_dir / GOEMOTIONS
+    names = _require(folder / "emotions.txt").read_text(encoding="utf-8").split()
+    items: list[GoEmotion] = []
+    with _require(folder / f"{split}.tsv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            labels = frozenset(names[int(i)] for i in row[1].split(","))
+            items.append(GoEmotion(row[0], labels))
+    return items

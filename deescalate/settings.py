@@ -1,0 +1,36 @@
+"""Settings read from arguments, then ``DEESCALATE_``-prefixed environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Configuration for the CLI, the service and the worker.
+
+    Every field can be set as ``DEESCALATE_<NAME>`` in the environment (lists as JSON, e.g.
+    ``DEESCALATE_EXTRA_PACKS='["team.yaml"]'``) or passed to the constructor.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="DEESCALATE_", extra="forbid", frozen=True)
+
+    extra_packs: list[Path] = Field(default_factory=list, description="Extra signal packs to load.")
+    acronyms: list[str] = Field(
+        default_factory=list, description="Words in capitals that never count as shouting."
+    )
+    max_chars: int = Field(100_000, ge=1, description="Characters of one message to assess.")
+    timezone: str = Field("UTC", description="Default IANA time zone for due times.")
+    data_dir: Path = Field(
+        Path("../shared/data"), description="Where evaluation data sets live (development only)."
+    )
+
+    def assessor(self) -> object:
+        """An :class:`~deescalate.assess.Assessor` configured from these settings."""
+        from deescalate.assess import Assessor
+
+        return Assessor(self.extra_packs, acronyms=self.acronyms, max_chars=self.max_chars)

@@ -1,0 +1,254 @@
+"""Text normalization that keeps every position traceable to the original text.
+
+A customer's message arrives as plain text or as HTML (Zendesk sends HTML bodies), often with the
+earlier conversation quoted below it and a signature at the end. Only the customer's new words are
+evidence, but every span we report must point into the text the caller gave us. ``prepare`` returns
+the new words together with an offset map back to the original.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from dataclasses import dataclass
+
+__all__ = ["PreparedText", "decode_text", "prepare", "split_sentences"]
+
+
+def decode_text(data: bytes | str) -> str:
+    """Decode bytes as UTF-8 (with or without a BOM), falling back to Windows-1252, then Latin-1.
+
+    Strings pass through with lone surrogates replaced, so later stages never meet text that
+    cannot be encoded.
+    """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return data.encode("utf-8", "replace").decode("utf-8")
+        return data
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    clean_start: int
+    orig_start: int
+    orig_end: int
+    verbatim: bool
+
+
+class _MapBuilder:
+    """Collects the output text piece by piece, remembering where each piece came from."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pieces: list[_Piece] = []
+        self.length = 0
+
+    def keep(self, source: str, start: int, end: int) -> None:
+        if start >= end:
+            return
+        self.parts.append(source[start:end])
+        self.pieces.append(_Piece(self.length, start, end, True))
+        self.length += end - start
+
+    def emit(self, replacement: str, start: int, end: int) -> None:
+        if not replacement:
+            return
+        self.parts.append(replacement)
+        self.pieces.append(_Piece(self.length, start, end, False))
+        self.length += len(replacement)
+
+    def build(self) -> tuple[str, _OffsetMap]:
+        starts = tuple(piece.clean_start for piece in self.pieces)
+        return "".join(self.parts), _OffsetMap(tuple(self.pieces), starts)
+
+
+@dataclass(frozen=True, slots=True)
+class _OffsetMap:
+    pieces: tuple[_Piece, ...]
+    starts: tuple[int, ...]
+
+    def start(self, pos: int) -> int:
+        piece = self._piece_at(pos)
+        if piece is None:
+            return 0
+        if piece.verbatim:
+            return min(piece.orig_start + pos - piece.clean_start, piece.orig_end)
+        return piece.orig_start
+
+    def end(self, pos: int) -> int:
+        if pos <= 0:
+            return self.start(0)
+        piece = self._piece_at(pos - 1)
+        if piece is None:
+            return 0
+        if piece.verbatim:
+            return min(piece.orig_start + pos - piece.clean_start, piece.orig_end)
+        return piece.orig_end
+
+    def _piece_at(self, pos: int) -> _Piece | None:
+        if not self.pieces:
+            return None
+        index = max(0, bisect.bisect_right(self.starts, pos) - 1)
+        return self.pieces[index]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedText:
+    """The customer's new words (``text``) and the way back to the ``original`` positions."""
+
+    original: str
+    text: str
+    _maps: tuple[_OffsetMap, ...] = ()
+
+    def span_in_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``text`` to the matching span of ``original``."""
+        for offset_map in reversed(self._maps):
+            start, end = offset_map.start(start), offset_map.end(end)
+        return start, end
+
+    @property
+    def is_verbatim(self) -> bool:
+        """True when ``text`` is the original text unchanged."""
+        return not self._maps
+
+
+_HTML_HINT = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_HTML_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>"
+    r"|&(?P<entity>#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);",
+    re.DOTALL,
+)
+_BLOCK_TAGS = frozenset(
+    "br p div li ul ol tr table h1 h2 h3 h4 h5 h6 hr pre section article header footer".split()
+)
+_SKIPPED_TAGS = frozenset({"blockquote", "script", "style", "head"})
+_QUOTE_CLASS = re.compile(r"class\s*=\s*[\"'][^\"']*(?:gmail_quote|zd-comment-quote|yahoo_quoted)")
+
+
+def _strip_html(source: str) -> tuple[str, _OffsetMap]:
+    out = _MapBuilder()
+    skipping: list[str] = []
+    cursor = 0
+    for match in _HTML_TOKEN.finditer(source):
+        if not skipping:
+            out.keep(source, cursor, match.start())
+        cursor = match.end()
+        tag = (match.group("tag") or "").lower()
+        if match.group("entity") is not None:
+            if not skipping:
+                out.emit(html.unescape(match.group(0)), match.start(), match.end())
+            continue
+        if not tag:
+            continue  # a comment
+        closing = match.group("close") == "/"
+        if tag in _SKIPPED_TAGS or (not closing and _QUOTE_CLASS.search(match.group("attrs"))):
+            if closing:
+                if skipping and skipping[-1] == tag:
+                    skipping.pop()
+            elif not match.group("attrs").rstrip().endswith("/"):
+                skipping.append(tag)
+            continue
+        if not skipping and tag in _BLOCK_TAGS:
+            out.emit("\n", match.start(), match.end())
+        elif skipping and tag == skipping[-1] and not closing:
+            skipping.append(tag)  # nested element of the same kind inside a skipped block
+        elif skipping and tag == skipping[-1] and closing:
+            skipping.pop()
+    if not skipping:
+        out.keep(source, cursor, len(source))
+    return out.build()
+
+
+_REPLY_HEADER = re.compile(
+    r"^\s*(?:On\b.{0,300}?\bwrote:\s*$"
+    r"|-{2,}\s*(?:Original|Forwarded) Message\s*-{2,}"
+    r"|_{8,}\s*$"
+    r"|From:\s.+\n\s*(?:Sent|Date|To):\s)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_SIGNATURE_DELIMITER = re.compile(r"^(?:-- ?|--|__)\s*$|^Sent from my \w[\w ]{0,30}$", re.MULTILINE)
+_VALEDICTION = re.compile(
+    r"^[ \t]*(?:thanks|thank you|many thanks|thx|regards|best|best regards|kind regards|"
+    r"warm regards|cheers|sincerely|yours sincerely|yours truly|respectfully)[ \t]*([,.!]?)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+
+
+def _signature_cut(source: str) -> int:
+    """Where the signature (or a sign-off followed by a short name block) begins, or len(source)."""
+    cut = len(source)
+    delimiter = _SIGNATURE_DELIMITER.search(source)
+    if delimiter:
+        cut = delimiter.start()
+    for match in _VALEDICTION.finditer(source, 0, cut):
+        rest = [line for line in source[match.end() : cut].splitlines() if line.strip()]
+        short_block = len(rest) <= 5 and all(len(line) <= 60 for line in rest)
+        if short_block and (rest or match.group(1) == ","):
+            return match.start()
+    return cut
+
+
+def _strip_quotes_and_signature(source: str) -> tuple[str, _OffsetMap] | None:
+    header = _REPLY_HEADER.search(source)
+    end = header.start() if header else len(source)
+    end = min(end, _signature_cut(source[:end]))
+    quoted = [m.span() for m in _QUOTED_LINE.finditer(source, 0, end)]
+    if end == len(source) and not quoted:
+        return None
+    out = _MapBuilder()
+    cursor = 0
+    for q_start, q_end in quoted:
+        out.keep(source, cursor, q_start)
+        cursor = q_end
+    out.keep(source, cursor, end)
+    return out.build()
+
+
+def prepare(text: str) -> PreparedText:
+    """Strip HTML markup, quoted earlier messages and signatures, keeping an offset map."""
+    maps: list[_OffsetMap] = []
+    current = text
+    if "<" in current or "&" in current:
+        if _HTML_HINT.search(current):
+            current, offset_map = _strip_html(current)
+            maps.append(offset_map)
+    if "\n" in current or ">" in current or "Sent from" in current:
+        stripped = _strip_quotes_and_signature(current)
+        if stripped is not None:
+            current, offset_map = stripped
+            maps.append(offset_map)
+    return PreparedText(original=text, text=current, _maps=tuple(maps))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split text into sentence spans ``(start, end)``, whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _append_trimmed(text, start, match.start(), spans)
+        start = match.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
