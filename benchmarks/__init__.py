@@ -1,0 +1,9 @@
+"""Benchmarks run by ``make bench``: throughput and memory against named baselines.
+
+Each module in :data:`BENCHMARKS` defines ``run(quick: bool) -> list[str]`` returning the report
+lines it printed figures for. Timings are medians of several runs; nothing here is asserted.
+"""
+
+BENCHMARKS = (
+    "benchmarks.bench_assess",
+)
