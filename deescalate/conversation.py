@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from deescalate.assess import Assessment, assess
+from deescalate.assessment import Assessment, assess
 from deescalate.errors import InputError
 from deescalate.stages import Stage
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     )
 
     def assessor(self) -> object:
-        """An :class:`~deescalate.assess.Assessor` configured from these settings."""
-        from deescalate.assess import Assessor
+        """An :class:`~deescalate.assessment.Assessor` configured from these settings."""
+        from deescalate.assessment import Assessor
 
         return Assessor(self.extra_packs, acronyms=self.acronyms, max_chars=self.max_chars)

@@ -13,6 +13,7 @@ __all__ = ["COMMANDS", "main"]
 
 # Each module defines ``register(subparsers)`` which adds its parser and sets ``func``.
 COMMANDS = (
+    "deescalate.cli.adapters_cmd",
     "deescalate.cli.assess_cmd",
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",

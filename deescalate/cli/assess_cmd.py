@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deescalate.assess import Assessor, default_assessor
+    from deescalate.assessment import Assessor, default_assessor
     from deescalate.cli.io import CliInputError
     from deescalate.errors import RulePackError
 

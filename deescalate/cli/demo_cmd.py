@@ -37,7 +37,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deescalate.assess import assess
+    from deescalate.assessment import assess
     from deescalate.cli.assess_cmd import render_assessment
     from deescalate.conversation import Conversation, summarize
     from deescalate.stages import STAGE_GUIDANCE

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deescalate.assess import Assessor, default_assessor
+from deescalate.assessment import Assessor, default_assessor
 from deescalate.errors import MissingExtraError
-from deescalate.evaluation.datasets import read_ei_oc, read_ei_reg, read_goemotions
+from deescalate.evaluation.datasets import dev_half, read_ei_oc, read_ei_reg, read_goemotions
 from deescalate.evaluation.metrics import quadratic_weighted_kappa, spearman
 from deescalate.stages import Stage
 
@@ -60,9 +60,9 @@ class AssessReport:
         header = f"{'rater':<12} {'EI-reg ρ':>9} {'EI-oc QWK':>10} {'neutral→calm':>13} {'anger→≥upset':>13}"
         lines = [
             "Escalation assessment, evaluated on development splits (computed now):",
-            "  SemEval-2018 anger EI-reg dev: Spearman of score with gold intensity "
+            "  SemEval-2018 anger EI-reg dev (the fixed report half): Spearman of score with gold intensity "
             f"(n={self.counts['ei_reg']})",
-            "  SemEval-2018 anger EI-oc dev: quadratic weighted kappa, classes 0..3 -> "
+            "  SemEval-2018 anger EI-oc dev (the fixed report half): quadratic weighted kappa, classes 0..3 -> "
             f"calm, frustrated, upset, angry-or-irate (n={self.counts['ei_oc']})",
             "  GoEmotions dev: share of neutral comments rated calm "
             f"(n={self.counts['goemotions_neutral']}) and of anger comments rated upset or worse "
@@ -135,13 +135,23 @@ class _Data:
 
 
 def evaluate_assess(
-    data_dir: Path, *, assessor: Assessor | None = None, baseline: bool = True
+    data_dir: Path,
+    *,
+    assessor: Assessor | None = None,
+    baseline: bool = True,
+    half: str = "report",
 ) -> AssessReport:
-    """Compute the assessment figures on the development splits in ``data_dir``."""
+    """Compute the assessment figures on the development splits in ``data_dir``.
+
+    SemEval figures use the ``report`` half of the dev split (see
+    :func:`~deescalate.evaluation.datasets.dev_half`); the ``tune`` half is for development.
+    GoEmotions dev is used whole: nothing is tuned on it (the lexicon is fitted on GoEmotions
+    train and tuned on a held-out part of train).
+    """
     goemotions = read_goemotions(data_dir, "dev")
     data = _Data(
-        ei_reg=read_ei_reg(data_dir, "dev"),
-        ei_oc=read_ei_oc(data_dir, "dev"),
+        ei_reg=[i for i in read_ei_reg(data_dir, "dev") if dev_half(i.id) == half],
+        ei_oc=[i for i in read_ei_oc(data_dir, "dev") if dev_half(i.id) == half],
         neutral=[g.text for g in goemotions if g.labels == {"neutral"}],
         anger=[g.text for g in goemotions if "anger" in g.labels],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ __all__ = [
     "GoEmotion",
     "IntensityItem",
     "default_data_dir",
+    "dev_half",
     "read_ei_oc",
     "read_ei_reg",
     "read_goemotions",
@@ -23,8 +25,19 @@ GOEMOTIONS = "A3-goemotions"
 
 @dataclass(frozen=True, slots=True)
 class IntensityItem:
+    id: str
     text: str
     gold: float
+
+
+def dev_half(item_id: str) -> str:
+    """``"tune"`` or ``"report"``: a fixed split of a dev set into two halves by id.
+
+    With no official test split available, dev is halved once: choices may be tuned on the
+    ``tune`` half, and figures are reported on the ``report`` half only.
+    """
+    digest = hashlib.sha256(item_id.encode("utf-8")).digest()
+    return "tune" if digest[0] % 2 == 0 else "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +67,7 @@ def read_ei_reg(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
     path = _require(data_dir / SEMEVAL / f"2018-EI-reg-En-anger-{split}.txt")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [IntensityItem(_tweet(row[1]), float(row[3])) for row in rows[1:] if len(row) >= 4]
+    return [IntensityItem(row[0], _tweet(row[1]), float(row[3])) for row in rows[1:] if len(row) >= 4]
 
 
 def read_ei_oc(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
@@ -63,7 +76,7 @@ def read_ei_oc(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [
-        IntensityItem(_tweet(row[1]), float(row[3].split(":", 1)[0]))
+        IntensityItem(row[0], _tweet(row[1]), float(row[3].split(":", 1)[0]))
         for row in rows[1:]
         if len(row) >= 4
     ]

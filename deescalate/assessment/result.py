@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,12 +65,24 @@ class Assessment:
     stage: Stage
     score: float
     signals: tuple[Signal, ...] = ()
-    cues: tuple[Cue, ...] = ()
     wants_handoff: bool = False
     language: str | None = "en"
     language_supported: bool = True
     assessed_chars: int = 0
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
+    # Cues are located in the text only when asked for: most callers never read them.
+    cue_source: tuple[Cue, ...] | Callable[[], tuple[Cue, ...]] = field(
+        default=(), repr=False, compare=False
+    )
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        """The strongest word-level contributions of the learned lexicon, in text order."""
+        source = self.cue_source
+        if callable(source):
+            source = source()
+            object.__setattr__(self, "cue_source", source)
+        return source
 
     @property
     def codes(self) -> frozenset[str]:

@@ -1,6 +1,6 @@
 """Escalation assessment: rate a customer message on the stage scale, with the evidence."""
 
-from deescalate.assess.assessor import (
+from deescalate.assessment.assessor import (
     Assessor,
     Detector,
     ScoringWeights,
@@ -8,7 +8,7 @@ from deescalate.assess.assessor import (
     assess_many,
     default_assessor,
 )
-from deescalate.assess.result import Assessment, Cue, Signal
+from deescalate.assessment.result import Assessment, Cue, Signal
 
 __all__ = [
     "Assessment",

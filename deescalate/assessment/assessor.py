@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deescalate.assess.detectors import (
+from deescalate.assessment.detectors import (
     DEFAULT_ACRONYMS,
     Hit,
     PunctuationDetector,
@@ -17,9 +17,9 @@ from deescalate.assess.detectors import (
     detect_language,
     quoted_spans,
 )
-from deescalate.assess.lexicon import Lexicon, find_word, load_lexicon
-from deescalate.assess.packs import CompiledPack, CompiledRule, builtin_pack_paths, compile_packs
-from deescalate.assess.result import Assessment, Cue, Signal
+from deescalate.assessment.lexicon import Lexicon, find_word, load_lexicon
+from deescalate.assessment.packs import CompiledPack, CompiledRule, builtin_pack_paths, compile_packs
+from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
 from deescalate.stages import Stage
 from deescalate.text import PreparedText, decode_text, prepare, split_sentences
@@ -29,6 +29,7 @@ __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "d
 Detector = Callable[[str], list[Hit]]
 
 _WORDS = re.compile(r"[a-z0-9]+")
+_ELONGATION = re.compile(r"([a-z])\1{2,}")
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|hardly|nor|cannot)|n['’]?t)(?:\W+\w+){0,2}\W*$"
 )
@@ -36,15 +37,18 @@ _CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\bbut\b")
 _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
+_SARCASM_WEIGHT = 2.4
+_LOUD_WEIGHT = 0.25  # lexicon words this angry shout even alone in capitals
 
 
 @dataclass(frozen=True, slots=True)
 class ScoringWeights:
     """How evidence adds up, in stage units (1.0 is about one stage)."""
 
-    lexicon_scale: float = 1.0
-    lexicon_floor: float = -1.5
-    lexicon_cap: float = 3.2
+    lexicon_scale: float = 1.5
+    lexicon_floor: float = -2.0
+    lexicon_cap: float = 3.5
+    bias: float = 0.0
     repeat_bonus: float = 0.15
     repeat_bonus_cap: float = 0.45
     decay: tuple[float, ...] = (1.0, 0.6, 0.45, 0.35, 0.3)
@@ -83,13 +87,15 @@ class Assessor:
         else:
             self.lexicon = Lexicon({}, 0.0)
         if detectors is None:
-            detectors = (ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}), PunctuationDetector())
+            loud = [word for word, weight in self.lexicon.weights.items() if weight >= _LOUD_WEIGHT]
+            shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, loud_words=loud)
+            detectors = (shouting, PunctuationDetector())
         self.detectors: tuple[Detector, ...] = tuple(detectors)
         self.weights = weights or ScoringWeights()
         self.max_chars = max_chars
 
     def assess(self, text: str | bytes) -> Assessment:
-        """Rate one customer message; see :func:`deescalate.assess`."""
+        """Rate one customer message; see :func:`deescalate.assessment`."""
         if not isinstance(text, str | bytes | bytearray):
             raise InputError(f"assess() takes text (str or bytes), not {type(text).__name__}")
         original = decode_text(bytes(text) if isinstance(text, bytearray) else text)
@@ -102,19 +108,22 @@ class Assessor:
         if not body.strip():
             return Assessment(Stage.CALM, 0.0, language=None, assessed_chars=0, notes=tuple(notes))
         lower = body.lower()
-        words = _WORDS.findall(lower)
-        language = _language_of(body, words)
+        words = _WORDS.findall(_ELONGATION.sub(r"\1\1", lower) if _has_run(lower) else lower)
+        word_set = set(words)
+        language = _language_of(body, words, word_set)
         if language is not None and language not in self.pack.languages:
             notes.append(f"language {language!r} is not covered by the loaded packs")
             return Assessment(
                 Stage.CALM, 0.0, language=language, language_supported=False,
                 assessed_chars=len(body), notes=tuple(notes),
             )
-        hits = self._rule_hits(body, words)
+        hits = self._rule_hits(body, lower, word_set)
         for detector in self.detectors:
             hits.extend(detector(body))
-        hits = _mark_sarcasm(body, hits)
-        lexicon_total, contributions = self.lexicon.contributions(words)
+        hits = _intensify(body, _mark_sarcasm(body, hits))
+        # The lexicon adds what the rules miss: words inside rule evidence are not counted twice.
+        covered = {w for hit in hits for w in _WORDS.findall(lower, hit[1], hit[2])} if hits else set()
+        lexicon_total, contributions = self.lexicon.contributions(word_set - covered)
         raw = self._combine(hits, lexicon_total)
         score = _score(raw)
         signals = _signals(prepared, hits)
@@ -122,7 +131,7 @@ class Assessor:
             stage=_stage_of(score),
             score=score,
             signals=signals,
-            cues=self._cues(prepared, lower, contributions),
+            cue_source=functools.partial(self._cues, prepared, lower, contributions),
             wants_handoff=any(s.code == _HANDOFF for s in signals),
             language=language,
             assessed_chars=len(body),
@@ -134,16 +143,25 @@ class Assessor:
         for text in texts:
             yield self.assess(text)
 
-    def _rule_hits(self, body: str, words: list[str]) -> list[Hit]:
+    def _rule_hits(self, body: str, lower: str, words: set[str]) -> list[Hit]:
         quotes = quoted_spans(body)
         hits: list[Hit] = []
-        for rule in self.pack.candidates(set(words)):
-            for match in rule.regex.finditer(body):
+        lower_aligned = len(lower) == len(body)
+        for matcher in self.pack.candidates(words):
+            rule = matcher.rule
+            if not matcher.on_lower:
+                found = matcher.regex.finditer(body)
+            elif lower_aligned or matcher.fallback is None:
+                found = matcher.regex.finditer(lower)
+            else:
+                found = matcher.fallback.finditer(body)
+            for match in found:
                 start, end = match.span()
-                if start == end or not _accepts(rule, body, start, end, quotes):
+                if start == end or (matcher.word_start and start and _is_word_char(body[start - 1])):
                     continue
-                hits.append((rule.signal, start, end, rule.weight, rule.id))
-        return hits
+                if _accepts(rule, body, start, end, quotes):
+                    hits.append((rule.signal, start, end, rule.weight, rule.id))
+        return _drop_nested(hits)
 
     def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
         w = self.weights
@@ -163,14 +181,8 @@ class Assessor:
             value * (decay[i] if i < len(decay) else decay[-1]) for i, value in enumerate(ordered)
         )
         evidence += min(w.repeat_bonus_cap, w.repeat_bonus * sum(n - 1 for n in counts.values()))
-        lexical = self.lexicon.intercept + lexicon_total * w.lexicon_scale
-        lexical = max(w.lexicon_floor, min(w.lexicon_cap, lexical))
-        # Rule evidence is precise, the lexicon broad: the lexicon adds what the rules miss and
-        # only half of what they already explain.
-        if evidence > 0 and lexical > 0:
-            combined = evidence + 0.5 * lexical if lexical < evidence else lexical + 0.5 * evidence
-        else:
-            combined = evidence + lexical
+        lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
+        combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
         return combined + relief
 
     def _cues(
@@ -188,6 +200,30 @@ class Assessor:
             cues.append(Cue(o_start, o_end, prepared.original[o_start:o_end], value))
         cues.sort(key=lambda cue: cue.start)
         return tuple(cues)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _drop_nested(hits: list[Hit]) -> list[Hit]:
+    """Keep one hit per rule where its phrases overlap ("on hold" inside "on hold for an hour")."""
+    if len(hits) < 2:
+        return hits
+    hits.sort(key=lambda hit: (hit[1], -hit[2]))
+    kept: list[Hit] = []
+    reach: dict[str, int] = {}
+    for hit in hits:
+        if hit[1] < reach.get(hit[4], -1):
+            continue
+        reach[hit[4]] = hit[2]
+        kept.append(hit)
+    return kept
+
+
+def _has_run(lower: str) -> bool:
+    """Cheap pre-check for letters repeated three times ("soooo")."""
+    return _ELONGATION.search(lower) is not None
 
 
 def _accepts(rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
@@ -209,6 +245,25 @@ def _negated(before: str) -> bool:
     return _NEGATION_BEFORE.search(lower) is not None
 
 
+_INTENSIFIER = re.compile(
+    r"\b(?:so|really|very|extremely|absolutely|totally|utterly|completely|beyond|incredibly|"
+    r"seriously|truly|fucking|fuckin|freaking|bloody|damn|super|beyond)\W+$",
+    re.IGNORECASE,
+)
+_INTENSIFIABLE = ("expresses-", "profanity")
+
+
+def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
+    """A stated emotion after an intensifier ("so angry", "really disappointed") weighs more."""
+    result: list[Hit] = []
+    for hit in hits:
+        code, start = hit[0], hit[1]
+        if code.startswith(_INTENSIFIABLE) and _INTENSIFIER.search(body, max(0, start - 16), start):
+            hit = (code, hit[1], hit[2], hit[3] + 0.5, hit[4] + "+intensifier")
+        result.append(hit)
+    return result
+
+
 def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
     praise = [hit for hit in hits if hit[0] == _DE_ESCALATING]
@@ -219,7 +274,7 @@ def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     result: list[Hit] = []
     for hit in hits:
         if hit[0] == _DE_ESCALATING and _shares_sentence(hit, complaints, sentences):
-            result.append(("sarcasm", hit[1], hit[2], 1.6, hit[4] + "+complaint"))
+            result.append(("sarcasm", hit[1], hit[2], _SARCASM_WEIGHT, hit[4] + "+complaint"))
         else:
             result.append(hit)
     return result
@@ -232,13 +287,16 @@ def _shares_sentence(hit: Hit, others: list[Hit], sentences: list[tuple[int, int
     return False
 
 
-def _language_of(body: str, words: list[str]) -> str | None:
-    letters = [ch for ch in body[:2000] if ch.isalpha()]
-    if len(letters) >= 8:
-        latin = sum(ch < "\u0250" for ch in letters)
-        if latin < 0.5 * len(letters):
+_NON_LATIN_LETTERS = re.compile(r"[^\W\d_\u0000-\u024f]")
+
+
+def _language_of(body: str, words: list[str], word_set: set[str]) -> str | None:
+    if not body.isascii():
+        sample = body[:2000]
+        foreign = len(_NON_LATIN_LETTERS.findall(sample))
+        if foreign >= 8 and foreign > len("".join(words)):
             return "und"
-    return detect_language(words[:400])
+    return detect_language(len(words), word_set)
 
 
 def _score(raw: float) -> float:
@@ -261,9 +319,12 @@ def _stage_of(score: float) -> Stage:
 
 
 def _signals(prepared: PreparedText, hits: list[Hit]) -> tuple[Signal, ...]:
+    if not hits:
+        return ()
     signals: dict[tuple[str, int, int], Signal] = {}
+    verbatim = prepared.is_verbatim
     for code, start, end, weight, rule in hits:
-        o_start, o_end = prepared.span_in_original(start, end)
+        o_start, o_end = (start, end) if verbatim else prepared.span_in_original(start, end)
         key = (code, o_start, o_end)
         existing = signals.get(key)
         if existing is None or abs(weight) > abs(existing.weight):

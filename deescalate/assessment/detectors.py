@@ -40,22 +40,33 @@ _FUNCTION_WORDS = frozenset(
     "HAVE HAS HAD TO OF IN ON FOR WITH WHAT WHY HOW WHEN CAN CANT CAN'T WONT WON'T DONT DON'T "
     "JUST STILL AGAIN ANY ALL GET FIX".split()
 )
+_LETTERS = re.compile(r"[^\W\d_]")
+_UPPERS = re.compile(r"[A-Z]")
 _CAPS_WORD = re.compile(r"(?<![\w'’])[A-Z][A-Z'’]*[A-Z](?![\w'’])|(?<![\w'’])I(?![\w'’])")
 _RUN_GAP = re.compile(r"^[\s,.;:!?'’\"-]{1,4}$")
 _PUNCT_RUN = re.compile(r"[!?]*![!?]*!+[!?]*|\?{3,}|\?+!+[!?]*")
 
 
 class ShoutingDetector:
-    """Runs of capital letters that read as shouting, not as acronyms or product names."""
+    """Runs of capital letters that read as shouting, not as acronyms or product names.
 
-    def __init__(self, acronyms: Iterable[str] = DEFAULT_ACRONYMS) -> None:
+    A run of two or more capitalized words shouts when it holds a function word or three words
+    ("THIS IS", "NOT WORKING", "WORST SERVICE EVER"), so names like "HP LASERJET" do not. A
+    single capitalized word shouts only when it is emphatic ("NOW", "NEVER") or one of
+    ``loud_words`` (emotionally loaded words such as "UNACCEPTABLE").
+    """
+
+    def __init__(
+        self, acronyms: Iterable[str] = DEFAULT_ACRONYMS, loud_words: Iterable[str] = ()
+    ) -> None:
         self.acronyms = frozenset(word.upper() for word in acronyms)
+        self.loud_words = frozenset(word.upper() for word in loud_words) | _EMPHATIC
 
     def __call__(self, text: str) -> list[Hit]:
         if not _has_caps_pair(text):
             return []
-        letters = sum(ch.isalpha() for ch in text)
-        uppers = sum(ch.isupper() for ch in text)
+        letters = len(_LETTERS.findall(text))
+        uppers = len(_UPPERS.findall(text))
         if letters >= 12 and uppers >= 0.7 * letters:
             start, end = _trimmed(text)
             return [("shouting", start, end, 1.3, "all-capitals")]
@@ -87,7 +98,7 @@ class ShoutingDetector:
         start, end = run[0].start(), run[-1].end()
         if len(loud) >= 3 or (len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)):
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
-        if len(loud) == 1 and (loud[0] in _EMPHATIC or len(loud[0]) >= 6) and letters >= 3:
+        if len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
             word = next(m for m in run if m.group(0).replace("’", "'") == loud[0])
             return ("shouting", word.start(), word.end(), 0.6, "capitalized-word")
         return None
@@ -109,14 +120,11 @@ class PunctuationDetector:
         return hits
 
 
+_CAPS_PAIR = re.compile(r"[A-Z]{2}")
+
+
 def _has_caps_pair(text: str) -> bool:
-    previous_upper = False
-    for ch in text:
-        upper = "A" <= ch <= "Z"
-        if upper and previous_upper:
-            return True
-        previous_upper = upper
-    return False
+    return _CAPS_PAIR.search(text) is not None
 
 
 def _trimmed(text: str) -> tuple[int, int]:
@@ -138,25 +146,27 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
+# Function words distinctive of each language (words that are also common English are left out).
 _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and is are was you your my i it this that to of not have with for on be".split()),
-    "es": frozenset("el la los las que de y es por para con una un mi no muy pero esto está".split()),
+    "en": frozenset("the and is are was you your my it this that to of not have with for be".split()),
+    "es": frozenset("el la los las que y es por para con una un mi muy pero esto está del".split()),
     "de": frozenset("der die das und ist nicht ich sie ein eine mit zu von auf für sehr aber wir".split()),
     "fr": frozenset("le la les et est je vous une un pas pour avec des du mais très que ce nous".split()),
-    "pt": frozenset("o a os as que de e é não um uma para com meu minha mas muito isso está".split()),
-    "it": frozenset("il la che di e è non un una per con mi sono ma molto questo ho della".split()),
-    "nl": frozenset("de het een en is niet ik je van op met voor maar zijn wij dat dit heb".split()),
+    "pt": frozenset("o os que e é não um uma para com meu minha mas muito isso está do da".split()),
+    "it": frozenset("il che di è non un una per con mi sono ma molto questo ho della".split()),
+    "nl": frozenset("het een en niet ik je van op met voor maar zijn wij dat dit heb".split()),
 }
 
 
-def detect_language(words: list[str]) -> str | None:
-    """Guess the language from common function words; ``None`` when there is too little text."""
-    if len(words) < 4:
+def detect_language(word_count: int, words: set[str]) -> str | None:
+    """Guess the language from the distinct function words present; ``None`` when unsure.
+
+    ``word_count`` is the number of word tokens (repeats included); under four is too few.
+    """
+    if word_count < 4:
         return None
-    counts = {code: sum(word in vocab for word in words) for code, vocab in _LANGUAGE_WORDS.items()}
+    counts = {code: len(vocab.intersection(words)) for code, vocab in _LANGUAGE_WORDS.items()}
     best = max(counts, key=lambda code: counts[code])
-    if counts[best] < 2:
-        return None
-    if best != "en" and counts[best] <= counts["en"] * 1.5:
-        return "en"
+    if best == "en" or counts[best] < 3 or counts[best] <= 2 * counts["en"]:
+        return "en" if counts["en"] >= 1 else None
     return best

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["Lexicon", "NEGATORS", "load_lexicon"]
+__all__ = ["Lexicon", "find_word", "load_lexicon"]
 
-NEGATORS = frozenset(
-    "not no never nothing without hardly nor cannot t dont cant wont isnt doesnt didnt wasnt "
-    "arent aint couldnt wouldnt shouldnt havent hasnt neither".split()
-)
-_NEGATION_WINDOW = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,30 +24,21 @@ class Lexicon:
     weights: dict[str, float]
     intercept: float
 
-    def contributions(self, words: list[str]) -> tuple[float, dict[str, float]]:
+    def contributions(self, words: set[str]) -> tuple[float, dict[str, float]]:
         """The summed weight of the distinct words present and each word's contribution.
 
-        A word within three words after a negator ("not", "never", "n't") counts against its
-        usual direction at half strength: "not happy" leans angry, "not bad" leans calm.
+        The model was fitted on word presence, negators included ("not" carries its own weight),
+        so words count as they are; negation of stated emotions is the rule packs' job.
         """
         weights = self.weights
-        seen: dict[str, float] = {}
-        negated_until = -1
-        for index, word in enumerate(words):
-            if word in NEGATORS:
-                negated_until = index + _NEGATION_WINDOW
-                continue
-            weight = weights.get(word)
-            if weight is None or word in seen:
-                continue
-            seen[word] = -0.5 * weight if index <= negated_until else weight
+        seen = {word: weights[word] for word in weights.keys() & words}
         return sum(seen.values()), seen
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """Read a lexicon TSV (``word<TAB>weight``; a ``#intercept<TAB>value`` line is optional)."""
     if path is None:
-        source = resources.files("deescalate.assess") / "model" / "lexicon.tsv"
+        source = resources.files("deescalate.assessment") / "model" / "lexicon.tsv"
         if not source.is_file():
             return Lexicon({}, 0.0)
         content = source.read_text(encoding="utf-8")

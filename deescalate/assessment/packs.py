@@ -41,7 +41,14 @@ from deescalate.errors import RulePackError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["CompiledPack", "CompiledRule", "builtin_pack_paths", "compile_packs", "load_pack"]
+__all__ = [
+    "CompiledPack",
+    "CompiledRule",
+    "Matcher",
+    "builtin_pack_paths",
+    "compile_packs",
+    "load_pack",
+]
 
 TRIGGER_ALWAYS = "*"
 _TRIGGER_WORD = re.compile(r"[a-z0-9]+")
@@ -55,12 +62,11 @@ _ONE_WORD = r"[\w'’-]+"
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """One rule ready to run: its regex and what to do with a match."""
+    """One rule ready to run: what a match means and the conditions that veto it."""
 
     id: str
     signal: str
     weight: float
-    regex: re.Pattern[str]
     negatable: bool
     in_quotes: bool
     unless_before: re.Pattern[str] | None
@@ -69,28 +75,52 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Matcher:
+    """One phrase (or pattern) of a rule, with the words a text must contain to match it.
+
+    ``requirements`` lists, for each required position of the phrase, the words one of which
+    must occur in the text; the regex only runs when every requirement is met. ``word_start``
+    asks the caller to check that a match does not begin inside a word. Phrases run on the
+    lower-cased text (``on_lower``), which is faster than case-insensitive matching; ``fallback``
+    is the case-insensitive form for the rare text whose lower case changes its length.
+    """
+
+    rule: CompiledRule
+    regex: re.Pattern[str]
+    requirements: tuple[frozenset[str], ...]
+    word_start: bool
+    on_lower: bool
+    fallback: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledPack:
-    """All rules of one or more packs, indexed by the words that trigger them."""
+    """All rules of one or more packs, indexed by the rarest word each phrase needs."""
 
     rules: tuple[CompiledRule, ...]
+    matchers: tuple[Matcher, ...]
     by_trigger: dict[str, tuple[int, ...]]
+    trigger_words: frozenset[str]
     always: tuple[int, ...]
     languages: frozenset[str]
 
-    def candidates(self, words: Iterable[str]) -> list[CompiledRule]:
-        """The rules whose trigger words occur in ``words`` (lower-case word tokens)."""
+    def candidates(self, words: set[str]) -> list[Matcher]:
+        """The matchers whose required words all occur in ``words`` (lower-case tokens)."""
         chosen: set[int] = set(self.always)
         index = self.by_trigger
-        for word in words:
-            hit = index.get(word)
-            if hit is not None:
-                chosen.update(hit)
-        return [self.rules[i] for i in sorted(chosen)]
+        for word in self.trigger_words.intersection(words):
+            chosen.update(index[word])
+        matchers = self.matchers
+        return [
+            matchers[i]
+            for i in sorted(chosen)
+            if all(not need.isdisjoint(words) for need in matchers[i].requirements)
+        ]
 
 
 def builtin_pack_paths() -> list[Path]:
     """The packs shipped with deescalate, in load order."""
-    folder = resources.files("deescalate.assess") / "packs"
+    folder = resources.files("deescalate.assessment") / "packs"
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
 
 
@@ -121,7 +151,7 @@ def _models() -> Any:
         def _phrases_compile(cls, phrases: list[str]) -> list[str]:
             for phrase in phrases:
                 _phrase_regex(phrase)
-                _phrase_triggers(phrase)
+                _phrase_requirements(phrase)
             return phrases
 
     class PatternRule(_RuleBase):
@@ -218,10 +248,11 @@ def _word_alternatives(token: str) -> str:
 
 
 def _literal(word: str) -> str:
-    escaped = re.escape(word)
+    escaped = re.escape(word.lower())
     return escaped.replace("'", "['’]?").replace("’", "['’]?")
 
 
+_LEAD = r"(?<!\w)"
 _SPECIAL = re.compile(r"^\{(n|w)(?::(\d+)-(\d+))?\}$")
 
 
@@ -272,26 +303,57 @@ def _phrase_regex(phrase: str) -> str:
         raise ValueError("empty phrase")
     if tokens[0].endswith("*"):
         raise ValueError(f"phrase {phrase!r}: the first word cannot be a prefix pattern")
-    lead = r"(?<!\w)" if re.match(r"[\w'(]", tokens[0]) else ""
+    lead = _LEAD if re.match(r"[\w'(]", tokens[0]) else ""
     tail = r"(?!\w)" if re.search(r"[\w*})?]$", tokens[-1]) else ""
     return lead + _sequence_regex(tokens, phrase) + tail
 
 
-def _phrase_triggers(phrase: str) -> list[str]:
-    """The words of the first required literal token: a text without one cannot match."""
+# Words too common to be worth indexing a phrase by.
+_COMMON = frozenset(
+    "i you the a an to my your is it this that and of for on in me we was be have not no do don "
+    "t s can will so just at with are what how why or if but as all am im ive its get got been "
+    "has had did does very really".split()
+)
+
+
+def _token_requirement(token: str) -> frozenset[str] | None:
+    """The words one of which must appear for ``token`` to match, or None if none is certain."""
+    if _SPECIAL.match(token) or (token.endswith("?") and len(token) > 1):
+        return None
+    if token.startswith("("):
+        needed: set[str] = set()
+        for choice in token[1:-1].split("|"):
+            first = _first_requirement(choice.strip())
+            if first is None:
+                return None
+            needed |= first
+        return frozenset(needed)
+    words: set[str] = set()
+    for choice in token.split("|"):
+        pieces = _TRIGGER_WORD.findall(choice.lower())
+        if not pieces or choice.endswith("*") and len(pieces) == 1 and choice[:-1].lower() == pieces[0]:
+            return None
+        words.add(pieces[0])
+    return frozenset(words)
+
+
+def _first_requirement(phrase: str) -> frozenset[str] | None:
     for token in _tokens(phrase):
-        if _SPECIAL.match(token) or (token.endswith("?") and len(token) > 1):
-            continue
-        if token.startswith("("):
-            return [t for c in token[1:-1].split("|") for t in _phrase_triggers(c.strip())]
-        triggers = []
-        for choice in token.split("|"):
-            words = _TRIGGER_WORD.findall(choice.lower())
-            if not words:
-                raise ValueError(f"phrase {phrase!r}: {choice!r} has no letters or digits")
-            triggers.append(words[0])
-        return triggers
-    raise ValueError(f"phrase {phrase!r} needs at least one required literal word")
+        need = _token_requirement(token)
+        if need is not None:
+            return need
+    return None
+
+
+def _phrase_requirements(phrase: str) -> tuple[frozenset[str], ...]:
+    needs = [need for token in _tokens(phrase) if (need := _token_requirement(token)) is not None]
+    if not needs:
+        raise ValueError(f"phrase {phrase!r} needs at least one required literal word")
+    return tuple(dict.fromkeys(needs))
+
+
+def _rarity(need: frozenset[str]) -> int:
+    return min(0 if word in _COMMON else len(word) for word in need)
 
 
 def _word_list_regex(words: list[str], *, before: bool) -> re.Pattern[str] | None:
@@ -307,10 +369,17 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
     """Load, validate and index the packs at ``paths``; later packs may add to earlier ones."""
     _, phrase_model, _ = _models()
     rules: list[CompiledRule] = []
+    matchers: list[Matcher] = []
     by_trigger: dict[str, list[int]] = {}
     always: list[int] = []
     languages: set[str] = set()
     seen_ids: dict[str, str] = {}
+
+    def add(matcher: Matcher, triggers: Iterable[str]) -> None:
+        matchers.append(matcher)
+        for trigger in triggers:
+            by_trigger.setdefault(trigger, []).append(len(matchers) - 1)
+
     for path in paths:
         pack = load_pack(path)
         languages.add(pack.language)  # type: ignore[attr-defined]
@@ -318,34 +387,50 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
             if rule.id in seen_ids:
                 raise RulePackError(
                     f"duplicate rule id, already defined in {seen_ids[rule.id]}",
-                    path=str(path), rule=rule.id, key="id",
+                    path=str(path),
+                    rule=rule.id,
+                    key="id",
                 )
             seen_ids[rule.id] = str(path)
+            compiled = CompiledRule(
+                id=rule.id,
+                signal=rule.signal,
+                weight=rule.weight,
+                negatable=rule.negatable,
+                in_quotes=rule.in_quotes,
+                unless_before=_word_list_regex(rule.unless_before, before=True),
+                unless_after=_word_list_regex(rule.unless_after, before=False),
+                source=str(path),
+            )
+            rules.append(compiled)
             if isinstance(rule, phrase_model):
-                regex = re.compile("|".join(_phrase_regex(p) for p in rule.phrases), re.IGNORECASE)
-                triggers = sorted({t for p in rule.phrases for t in _phrase_triggers(p)})
+                for phrase in rule.phrases:
+                    needs = _phrase_requirements(phrase)
+                    body = _phrase_regex(phrase)
+                    word_start = body.startswith(_LEAD)
+                    body = body.removeprefix(_LEAD)
+                    matcher = Matcher(
+                        compiled,
+                        re.compile(body),
+                        needs,
+                        word_start,
+                        on_lower=True,
+                        fallback=re.compile(body, re.IGNORECASE),
+                    )
+                    add(matcher, max(needs, key=_rarity))
             else:
                 flags = 0 if rule.case_sensitive else re.IGNORECASE
                 regex = re.compile("|".join(f"(?:{p})" for p in rule.regex), flags)
                 triggers = [t.lower() for t in rule.triggers]
-            index = len(rules)
-            rules.append(
-                CompiledRule(
-                    id=rule.id, signal=rule.signal, weight=rule.weight, regex=regex,
-                    negatable=rule.negatable, in_quotes=rule.in_quotes,
-                    unless_before=_word_list_regex(rule.unless_before, before=True),
-                    unless_after=_word_list_regex(rule.unless_after, before=False),
-                    source=str(path),
-                )
-            )
-            if TRIGGER_ALWAYS in triggers:
-                always.append(index)
-            else:
-                for trigger in triggers:
-                    by_trigger.setdefault(trigger, []).append(index)
+                if TRIGGER_ALWAYS in triggers:
+                    always.append(len(matchers))
+                    triggers = []
+                add(Matcher(compiled, regex, (), False, on_lower=False), triggers)
     return CompiledPack(
         rules=tuple(rules),
+        matchers=tuple(matchers),
         by_trigger={word: tuple(ids) for word, ids in by_trigger.items()},
+        trigger_words=frozenset(by_trigger),
         always=tuple(always),
         languages=frozenset(languages),
     )

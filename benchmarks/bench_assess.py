@@ -1,0 +1,59 @@
+"""``assess`` throughput and memory beside VADER, and the cost of ``import deescalate``."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks.measure import (
+    median_seconds,
+    peak_traced_mb,
+    ratio_line,
+    subprocess_seconds,
+    support_messages,
+)
+
+__all__ = ["run"]
+
+
+def run(quick: bool) -> list[str]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from deescalate.assessment import Assessor
+
+    count = 2_000 if quick else 20_000
+    runs = 3 if quick else 5
+    messages = support_messages(count)
+    assessor = Assessor()
+    vader = SentimentIntensityAnalyzer()
+
+    def ours() -> None:
+        for text in messages:
+            assessor.assess(text)
+
+    def baseline() -> None:
+        for text in messages:
+            vader.polarity_scores(text)
+
+    ours_s = median_seconds(ours, runs=runs)
+    vader_s = median_seconds(baseline, runs=runs)
+    peak = peak_traced_mb(lambda: [assessor.assess(text) for text in messages])
+    import_s = subprocess_seconds("import deescalate", runs=runs + 2)
+    bare_s = subprocess_seconds("pass", runs=runs + 2)
+    heavy = subprocess_seconds(
+        "import sys, deescalate; "
+        "bad = [m for m in ('deescalate.cli', 'pydantic', 'yaml', 'zenpy', 'jira', 'deescalate_zendesk', "
+        "'deescalate_jira', 'starlette', 'psycopg') if m in sys.modules]; "
+        "sys.exit(f'import deescalate pulled in {bad}' if bad else 0)",
+        runs=1,
+    )
+    del heavy
+    return [
+        f"messages: {count} synthetic support messages, 10-60 words; medians of {runs} runs",
+        f"assess:  {count / ours_s:,.0f} messages/s ({ours_s * 1e6 / count:.0f} µs each)",
+        f"VADER:   {count / vader_s:,.0f} messages/s ({vader_s * 1e6 / count:.0f} µs each)",
+        ratio_line("assess throughput", ours_s, "VADER", vader_s, 5),
+        f"assess peak Python heap over {count} messages, results kept: {peak:.1f} MB (goal < 100 MB)",
+        f"import deescalate: {(import_s - bare_s) * 1000:.0f} ms over a bare interpreter "
+        f"({import_s * 1000:.0f} ms in all; goal < 150 ms); pulls in no CLI, server or adapter module",
+        f"python {sys.version.split()[0]}",
+    ]

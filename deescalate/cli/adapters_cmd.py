@@ -1,0 +1,46 @@
+"""``deescalate adapters``: list the helpdesk adapters that are installed, and whether they load."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+KNOWN = {"zendesk": "deescalate[zendesk]", "jira": "deescalate[jira]"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "adapters", help="list installed helpdesk adapters",
+        description="List the helpdesk adapters found in the 'deescalate.helpdesks' entry-point group.",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from deescalate.cli.io import write_json
+    from deescalate.errors import ConfigurationError
+    from deescalate.plugins import discover_helpdesks, load_helpdesk
+
+    rows = []
+    for record in discover_helpdesks():
+        try:
+            load_helpdesk(record.name)
+            status = "ok"
+        except ConfigurationError as exc:
+            status = f"fails to load: {exc.__cause__ or exc}"
+        rows.append({"name": record.name, "target": record.target,
+                     "distribution": record.distribution, "version": record.version, "status": status})
+    found = {row["name"] for row in rows}
+    missing = [{"name": name, "install": f'pip install "{extra}"'} for name, extra in KNOWN.items() if name not in found]
+    if args.format == "json":
+        write_json({"installed": rows, "missing": missing}, indent=2)
+        return 0
+    for row in rows:
+        sys.stdout.write(f"{row['name']:<10} {row['distribution']} {row['version']}  {row['status']}\n")
+    for row in missing:
+        sys.stdout.write(f"{row['name']:<10} not installed: {row['install']}\n")
+    return 0

@@ -1,0 +1,71 @@
+"""The curated public API is a contract: changes to it are deliberate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import deescalate
+
+EXPECTED_ALL = [
+    "STAGE_GUIDANCE",
+    "AdapterError",
+    "Assessment",
+    "Assessor",
+    "AuthError",
+    "ConfigurationError",
+    "Cue",
+    "DeescalateError",
+    "HelpdeskError",
+    "InputError",
+    "MissingExtraError",
+    "NotFound",
+    "RateLimited",
+    "RulePackError",
+    "ScoringWeights",
+    "Settings",
+    "Signal",
+    "Stage",
+    "StoreError",
+    "TemplateError",
+    "UnknownTimeZoneError",
+    "WebhookVerificationError",
+    "__version__",
+    "assess",
+    "assess_many",
+]
+
+
+def test_all_is_pinned() -> None:
+    """``deescalate.__all__`` lists exactly the public names."""
+    assert deescalate.__all__ == EXPECTED_ALL
+
+
+def test_every_public_name_resolves() -> None:
+    """Each name in ``__all__`` is importable from the package."""
+    for name in deescalate.__all__:
+        assert getattr(deescalate, name) is not None
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    """A misspelt name fails like any module attribute."""
+    try:
+        deescalate.asses  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as exc:
+        assert "asses" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_is_light() -> None:
+    """``import deescalate`` loads no CLI, settings, YAML, pydantic or adapter module."""
+    heavy = ["deescalate.cli", "pydantic", "yaml", "zenpy", "jira", "deescalate_zendesk", "deescalate_jira"]
+    code = f"import sys, deescalate; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_errors_share_one_root() -> None:
+    """Every exception the library exports derives from DeescalateError."""
+    errors = [getattr(deescalate, n) for n in deescalate.__all__ if n.endswith("Error") or n in {"NotFound", "RateLimited"}]
+    assert errors and all(issubclass(e, deescalate.DeescalateError) for e in errors)
