@@ -14,7 +14,11 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="benchmark modules to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="smaller inputs, fewer runs")
     args = parser.parse_args()
-    chosen = [m for m in BENCHMARKS if not args.names or m.rsplit(".", 1)[-1].removeprefix("bench_") in args.names]
+    chosen = [
+        m
+        for m in BENCHMARKS
+        if not args.names or m.rsplit(".", 1)[-1].removeprefix("bench_") in args.names
+    ]
     for module_name in chosen:
         module = importlib.import_module(module_name)
         print(f"== {module_name.rsplit('.', 1)[-1]} ==", flush=True)

@@ -11,7 +11,13 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["median_seconds", "peak_traced_mb", "ratio_line", "subprocess_seconds", "support_messages"]
+__all__ = [
+    "median_seconds",
+    "peak_traced_mb",
+    "ratio_line",
+    "subprocess_seconds",
+    "support_messages",
+]
 
 
 def median_seconds(fn: Callable[[], Any], *, runs: int = 5) -> float:
@@ -52,7 +58,14 @@ def ratio_line(name: str, ours: float, baseline_name: str, baseline: float, goal
 
 
 _OPENERS = [
-    "Hi,", "Hello team,", "Hey,", "", "Good morning,", "Dear support,", "Listen,", "Seriously?",
+    "Hi,",
+    "Hello team,",
+    "Hey,",
+    "",
+    "Good morning,",
+    "Dear support,",
+    "Listen,",
+    "Seriously?",
 ]
 _BODIES = [
     "my order {n} has not arrived and the tracking page has not changed for {d} days",
@@ -69,8 +82,15 @@ _BODIES = [
     "if this is not fixed by Friday I will cancel the contract and tell everyone",
 ]
 _CLOSERS = [
-    "Thanks.", "Please help.", "This is unacceptable!!", "Can you look into it?", "Regards, Sam",
-    "I am really disappointed.", "WHAT IS GOING ON", "Any update would be appreciated.", "",
+    "Thanks.",
+    "Please help.",
+    "This is unacceptable!!",
+    "Can you look into it?",
+    "Regards, Sam",
+    "I am really disappointed.",
+    "WHAT IS GOING ON",
+    "Any update would be appreciated.",
+    "",
 ]
 _PRODUCTS = ["router", "printer", "laptop", "premium", "Pro", "headset", "thermostat", "phone"]
 
@@ -83,7 +103,9 @@ def support_messages(count: int, *, seed: int = 7) -> list[str]:
         parts = [rng.choice(_OPENERS)]
         for _ in range(rng.randint(1, 3)):
             body = rng.choice(_BODIES).format(
-                n=rng.randint(10000, 99999), d=rng.randint(2, 90), n2=rng.randint(1, 9),
+                n=rng.randint(10000, 99999),
+                d=rng.randint(2, 90),
+                n2=rng.randint(1, 9),
                 p=rng.choice(_PRODUCTS),
             )
             parts.append(body[0].upper() + body[1:] + rng.choice([".", "!", ". ", "?"]))

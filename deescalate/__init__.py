@@ -5,7 +5,15 @@ library grows. Importing the package is cheap: it loads no rule packs, no settin
 from the command line, server or helpdesk adapters until they are used.
 """
 
-from deescalate.assessment import Assessment, Assessor, Cue, ScoringWeights, Signal, assess, assess_many
+from deescalate.assessment import (
+    Assessment,
+    Assessor,
+    Cue,
+    ScoringWeights,
+    Signal,
+    assess,
+    assess_many,
+)
 from deescalate.errors import (
     AdapterError,
     AuthError,

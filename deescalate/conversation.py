@@ -14,7 +14,7 @@ from deescalate.stages import Stage
 __all__ = ["Conversation", "ConversationSummary", "Message", "Role", "Trend", "summarize"]
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """Who wrote a message."""
 
     CUSTOMER = "customer"
@@ -24,7 +24,7 @@ class Role(str, enum.Enum):
         return self.value
 
 
-class Trend(str, enum.Enum):
+class Trend(enum.StrEnum):
     """Where the customer's stage is heading."""
 
     ESCALATING = "escalating"
@@ -63,10 +63,12 @@ class Conversation:
     agent_name: str | None = None
 
     @classmethod
-    def of(cls, messages: Iterable[Message | tuple[str, str]], **details: str | None) -> Conversation:
+    def of(
+        cls, messages: Iterable[Message | tuple[str, str]], **details: str | None
+    ) -> Conversation:
         """Build a conversation from messages or ``(role, text)`` pairs."""
         built = tuple(m if isinstance(m, Message) else Message(Role(m[0]), m[1]) for m in messages)
-        return cls(built, **details)  # type: ignore[arg-type]
+        return cls(built, **details)
 
     def customer_messages(self) -> list[Message]:
         return [m for m in self.messages if m.role is Role.CUSTOMER]
@@ -91,7 +93,9 @@ class ConversationSummary:
 
 def summarize(conversation: Conversation | Sequence[Message]) -> ConversationSummary:
     """Assess every customer message and summarize the conversation's state."""
-    messages = conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)
+    messages = (
+        conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)
+    )
     assessed = tuple((i, assess(m.text)) for i, m in enumerate(messages) if m.role is Role.CUSTOMER)
     stages = [a.stage for _, a in assessed] or [Stage.CALM]
     trend = Trend.STEADY

@@ -82,9 +82,7 @@ class MissingExtraError(DeescalateError, ImportError):
     """An optional part is used without its extra installed."""
 
     def __init__(self, feature: str, extra: str) -> None:
-        super().__init__(
-            f"{feature} needs the {extra!r} extra: pip install \"deescalate[{extra}]\""
-        )
+        super().__init__(f'{feature} needs the {extra!r} extra: pip install "deescalate[{extra}]"')
         self.feature = feature
         self.extra = extra
 

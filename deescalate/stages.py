@@ -7,7 +7,7 @@ import enum
 __all__ = ["STAGE_GUIDANCE", "Stage"]
 
 
-class Stage(str, enum.Enum):
+class Stage(enum.StrEnum):
     """How far a customer message has escalated; members compare in escalation order."""
 
     CALM = "calm"

@@ -121,7 +121,9 @@ class PreparedText:
         return not self._maps
 
 
-_HTML_HINT = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_HTML_HINT = re.compile(
+    r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"
+)
 _HTML_TOKEN = re.compile(
     r"<!--.*?-->"
     r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>"
@@ -219,10 +221,9 @@ def prepare(text: str) -> PreparedText:
     """Strip HTML markup, quoted earlier messages and signatures, keeping an offset map."""
     maps: list[_OffsetMap] = []
     current = text
-    if "<" in current or "&" in current:
-        if _HTML_HINT.search(current):
-            current, offset_map = _strip_html(current)
-            maps.append(offset_map)
+    if ("<" in current or "&" in current) and _HTML_HINT.search(current):
+        current, offset_map = _strip_html(current)
+        maps.append(offset_map)
     if "\n" in current or ">" in current or "Sent from" in current:
         stripped = _strip_quotes_and_signature(current)
         if stripped is not None:

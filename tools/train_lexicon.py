@@ -30,6 +30,8 @@ ALPHAS = (10.0,)
 def words(text: str) -> list[str]:
     """The tokenization the assessor uses: lower case, letters run to at most two."""
     return WORDS.findall(ELONGATION.sub(r"\1\1", text.lower()))
+
+
 SEED = 20261124
 # Anger level per GoEmotions label, in stage units; a comment takes its highest level.
 LEVELS = {
@@ -106,7 +108,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     vx = sum((a - mx) ** 2 for a in rx) ** 0.5
     vy = sum((b - my) ** 2 for b in ry) ** 0.5
-    return cov / (vx * vy)
+    return float(cov / (vx * vy))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     cut = len(rows) * 9 // 10
     fit, tune = rows[:cut], rows[cut:]
     counts = Counter(w for text, _ in fit for w in set(words(text)))
-    vocab = {w: i for i, w in enumerate(sorted(w for w, n in counts.items() if n >= args.min_count))}
+    vocab = {
+        w: i for i, w in enumerate(sorted(w for w, n in counts.items() if n >= args.min_count))
+    }
     x_fit, y_fit = features([t for t, _ in fit], vocab), [y for _, y in fit]
     x_tune, y_tune = features([t for t, _ in tune], vocab), [y for _, y in tune]
     best: tuple[float, float, Any] | None = None

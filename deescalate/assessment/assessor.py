@@ -18,7 +18,12 @@ from deescalate.assessment.detectors import (
     quoted_spans,
 )
 from deescalate.assessment.lexicon import Lexicon, find_word, load_lexicon
-from deescalate.assessment.packs import CompiledPack, CompiledRule, builtin_pack_paths, compile_packs
+from deescalate.assessment.packs import (
+    CompiledPack,
+    CompiledRule,
+    builtin_pack_paths,
+    compile_packs,
+)
 from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
 from deescalate.stages import Stage
@@ -70,7 +75,7 @@ class Assessor:
         packs: Sequence[str | Path] = (),
         *,
         builtin: bool = True,
-        lexicon: Lexicon | None | bool = True,
+        lexicon: Lexicon | bool | None = True,
         detectors: Sequence[Detector] | None = None,
         acronyms: Iterable[str] = (),
         weights: ScoringWeights | None = None,
@@ -114,15 +119,21 @@ class Assessor:
         if language is not None and language not in self.pack.languages:
             notes.append(f"language {language!r} is not covered by the loaded packs")
             return Assessment(
-                Stage.CALM, 0.0, language=language, language_supported=False,
-                assessed_chars=len(body), notes=tuple(notes),
+                Stage.CALM,
+                0.0,
+                language=language,
+                language_supported=False,
+                assessed_chars=len(body),
+                notes=tuple(notes),
             )
         hits = self._rule_hits(body, lower, word_set)
         for detector in self.detectors:
             hits.extend(detector(body))
         hits = _intensify(body, _mark_sarcasm(body, hits))
         # The lexicon adds what the rules miss: words inside rule evidence are not counted twice.
-        covered = {w for hit in hits for w in _WORDS.findall(lower, hit[1], hit[2])} if hits else set()
+        covered = (
+            {w for hit in hits for w in _WORDS.findall(lower, hit[1], hit[2])} if hits else set()
+        )
         lexicon_total, contributions = self.lexicon.contributions(word_set - covered)
         raw = self._combine(hits, lexicon_total)
         score = _score(raw)
@@ -157,7 +168,9 @@ class Assessor:
                 found = matcher.fallback.finditer(body)
             for match in found:
                 start, end = match.span()
-                if start == end or (matcher.word_start and start and _is_word_char(body[start - 1])):
+                if start == end or (
+                    matcher.word_start and start and _is_word_char(body[start - 1])
+                ):
                     continue
                 if _accepts(rule, body, start, end, quotes):
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
@@ -189,7 +202,9 @@ class Assessor:
         self, prepared: PreparedText, lower: str, contributions: dict[str, float]
     ) -> tuple[Cue, ...]:
         w = self.weights
-        strong = [(word, value) for word, value in contributions.items() if abs(value) >= w.cue_threshold]
+        strong = [
+            (word, value) for word, value in contributions.items() if abs(value) >= w.cue_threshold
+        ]
         strong.sort(key=lambda item: -abs(item[1]))
         cues: list[Cue] = []
         for word, value in strong[: w.max_cues]:
@@ -226,7 +241,9 @@ def _has_run(lower: str) -> bool:
     return _ELONGATION.search(lower) is not None
 
 
-def _accepts(rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+def _accepts(
+    rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]
+) -> bool:
     if not rule.in_quotes and any(q_start <= start and end <= q_end for q_start, q_end in quotes):
         return False
     before = body[max(0, start - 40) : start]
@@ -328,7 +345,9 @@ def _signals(prepared: PreparedText, hits: list[Hit]) -> tuple[Signal, ...]:
         key = (code, o_start, o_end)
         existing = signals.get(key)
         if existing is None or abs(weight) > abs(existing.weight):
-            signals[key] = Signal(code, o_start, o_end, prepared.original[o_start:o_end], weight, rule)
+            signals[key] = Signal(
+                code, o_start, o_end, prepared.original[o_start:o_end], weight, rule
+            )
     return tuple(sorted(signals.values(), key=lambda s: (s.start, s.end, s.code)))
 
 

@@ -96,7 +96,9 @@ class ShoutingDetector:
             return None
         letters = sum(len(w) for w in loud)
         start, end = run[0].start(), run[-1].end()
-        if len(loud) >= 3 or (len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)):
+        if len(loud) >= 3 or (
+            len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)
+        ):
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
         if len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
             word = next(m for m in run if m.group(0).replace("’", "'") == loud[0])
@@ -148,10 +150,16 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 # Function words distinctive of each language (words that are also common English are left out).
 _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and is are was you your my it this that to of not have with for be".split()),
+    "en": frozenset(
+        "the and is are was you your my it this that to of not have with for be".split()
+    ),
     "es": frozenset("el la los las que y es por para con una un mi muy pero esto está del".split()),
-    "de": frozenset("der die das und ist nicht ich sie ein eine mit zu von auf für sehr aber wir".split()),
-    "fr": frozenset("le la les et est je vous une un pas pour avec des du mais très que ce nous".split()),
+    "de": frozenset(
+        "der die das und ist nicht ich sie ein eine mit zu von auf für sehr aber wir".split()
+    ),
+    "fr": frozenset(
+        "le la les et est je vous une un pas pour avec des du mais très que ce nous".split()
+    ),
     "pt": frozenset("o os que e é não um uma para com meu minha mas muito isso está do da".split()),
     "it": frozenset("il che di è non un una per con mi sono ma molto questo ho della".split()),
     "nl": frozenset("het een en niet ik je van op met voor maar zijn wij dat dit heb".split()),

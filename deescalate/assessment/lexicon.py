@@ -16,7 +16,6 @@ from pathlib import Path
 __all__ = ["Lexicon", "find_word", "load_lexicon"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Word weights in stage units and the intercept of the fitted model."""

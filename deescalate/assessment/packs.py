@@ -222,7 +222,11 @@ def _pack_error(exc: Any, raw: dict[str, Any], path: Path) -> RulePackError:
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         rules = raw.get("rules") or []
         entry = rules[loc[1]] if loc[1] < len(rules) else None
-        rule_name = str(entry.get("id")) if isinstance(entry, dict) and entry.get("id") else f"#{loc[1] + 1}"
+        rule_name = (
+            str(entry.get("id"))
+            if isinstance(entry, dict) and entry.get("id")
+            else f"#{loc[1] + 1}"
+        )
         rest = [str(part) for part in loc[2:] if isinstance(part, str)]
         if rest and rest[0] in {"phrases", "pattern"} and len(rest) > 1:
             rest = rest[1:]  # the discriminated-union tag pydantic puts in the location
@@ -331,7 +335,9 @@ def _token_requirement(token: str) -> frozenset[str] | None:
     words: set[str] = set()
     for choice in token.split("|"):
         pieces = _TRIGGER_WORD.findall(choice.lower())
-        if not pieces or choice.endswith("*") and len(pieces) == 1 and choice[:-1].lower() == pieces[0]:
+        if not pieces or (
+            choice.endswith("*") and len(pieces) == 1 and choice[:-1].lower() == pieces[0]
+        ):
             return None
         words.add(pieces[0])
     return frozenset(words)
@@ -417,7 +423,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                         on_lower=True,
                         fallback=re.compile(body, re.IGNORECASE),
                     )
-                    add(matcher, max(needs, key=_rarity))
+                    add(matcher, sorted(needs, key=_rarity)[-1])
             else:
                 flags = 0 if rule.case_sensitive else re.IGNORECASE
                 regex = re.compile("|".join(f"(?:{p})" for p in rule.regex), flags)

@@ -48,7 +48,12 @@ class Cue:
     weight: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "weight": round(self.weight, 4)}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "weight": round(self.weight, 4),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ KNOWN = {"zendesk": "deescalate[zendesk]", "jira": "deescalate[jira]"}
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "adapters", help="list installed helpdesk adapters",
+        "adapters",
+        help="list installed helpdesk adapters",
         description="List the helpdesk adapters found in the 'deescalate.helpdesks' entry-point group.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -25,22 +26,35 @@ def run(args: argparse.Namespace) -> int:
     from deescalate.errors import ConfigurationError
     from deescalate.plugins import discover_helpdesks, load_helpdesk
 
-    rows = []
+    rows: list[dict[str, str | None]] = []
     for record in discover_helpdesks():
         try:
             load_helpdesk(record.name)
             status = "ok"
         except ConfigurationError as exc:
             status = f"fails to load: {exc.__cause__ or exc}"
-        rows.append({"name": record.name, "target": record.target,
-                     "distribution": record.distribution, "version": record.version, "status": status})
+        rows.append(
+            {
+                "name": record.name,
+                "target": record.target,
+                "distribution": record.distribution,
+                "version": record.version,
+                "status": status,
+            }
+        )
     found = {row["name"] for row in rows}
-    missing = [{"name": name, "install": f'pip install "{extra}"'} for name, extra in KNOWN.items() if name not in found]
+    missing = [
+        {"name": name, "install": f'pip install "{extra}"'}
+        for name, extra in KNOWN.items()
+        if name not in found
+    ]
     if args.format == "json":
         write_json({"installed": rows, "missing": missing}, indent=2)
         return 0
     for row in rows:
-        sys.stdout.write(f"{row['name']:<10} {row['distribution']} {row['version']}  {row['status']}\n")
-    for row in missing:
-        sys.stdout.write(f"{row['name']:<10} not installed: {row['install']}\n")
+        sys.stdout.write(
+            f"{row['name']:<10} {row['distribution']} {row['version']}  {row['status']}\n"
+        )
+    for gap in missing:
+        sys.stdout.write(f"{gap['name']:<10} not installed: {gap['install']}\n")
     return 0

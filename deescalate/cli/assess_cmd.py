@@ -20,10 +20,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", nargs="?", help="file to read (default: stdin)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--jsonl", action="store_true",
+        "--jsonl",
+        action="store_true",
         help='read one JSON object per line ({"id": ..., "text": ...}) and print one result per line',
     )
-    parser.add_argument("--pack", action="append", default=[], metavar="FILE", help="extra signal pack (repeatable)")
+    parser.add_argument(
+        "--pack", action="append", default=[], metavar="FILE", help="extra signal pack (repeatable)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,8 +55,10 @@ def run(args: argparse.Namespace) -> int:
 def render_assessment(text: str, result: Any, style: Style) -> str:
     """The stage, score and evidence, with the evidence highlighted in the text."""
     stage = result.stage.value
-    lines = [f"{style(stage.upper(), STAGE_COLOURS[stage], '1')}  score {result.score:.2f}"
-             + ("  (asks for someone else)" if result.wants_handoff else "")]
+    lines = [
+        f"{style(stage.upper(), STAGE_COLOURS[stage], '1')}  score {result.score:.2f}"
+        + ("  (asks for someone else)" if result.wants_handoff else "")
+    ]
     for note in result.notes:
         lines.append(style(f"note: {note}", "2"))
     if result.signals:

@@ -12,7 +12,10 @@ __all__ = ["SAMPLE_CONVERSATION", "register"]
 
 # Written for the demo; a customer whose printer outage escalates as they feel unheard.
 SAMPLE_CONVERSATION: tuple[tuple[str, str], ...] = (
-    ("customer", "Hi, my office printer shows error E-102 since this morning. Could you check on it?"),
+    (
+        "customer",
+        "Hi, my office printer shows error E-102 since this morning. Could you check on it?",
+    ),
     ("agent", "Have you tried turning it off and on again?"),
     (
         "customer",
@@ -30,7 +33,8 @@ SAMPLE_CONVERSATION: tuple[tuple[str, str], ...] = (
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "demo", help="assess a sample difficult conversation",
+        "demo",
+        help="assess a sample difficult conversation",
         description="Assess each customer message of a sample conversation and show the evidence.",
     )
     parser.set_defaults(func=run)
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(Conversation.of(SAMPLE_CONVERSATION))
     peak = summary.peak_stage.value
     out.write(
-        "\n" + style("conversation:", "1")
+        "\n"
+        + style("conversation:", "1")
         + f" now {style(summary.current_stage.value, STAGE_COLOURS[summary.current_stage.value])},"
         f" peak {style(peak, STAGE_COLOURS[peak])}, trend {summary.trend.value}\n"
     )

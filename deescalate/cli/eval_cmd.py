@@ -17,11 +17,14 @@ EVALUATIONS = {
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "eval", help="evaluate against public data sets in ../shared/data",
+        "eval",
+        help="evaluate against public data sets in ../shared/data",
         description="Compute evaluation figures from the data sets in ../shared/data (never shipped).",
     )
     parser.add_argument("target", choices=sorted(EVALUATIONS), help="what to evaluate")
-    parser.add_argument("--data", type=Path, default=None, help="data folder (default: ../shared/data)")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: ../shared/data)"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(func=run)
 

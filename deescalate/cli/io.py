@@ -38,7 +38,9 @@ def _open_lines(path: str | None) -> IO[bytes]:
         raise CliInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def iter_jsonl(path: str | None, *, required: tuple[str, ...] = ("text",)) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_jsonl(
+    path: str | None, *, required: tuple[str, ...] = ("text",)
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank JSON line; bad lines raise with the number."""
     name = "stdin" if path in (None, "-") else path
     handle = _open_lines(path)

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from deescalate.assessment import Assessor, default_assessor
 from deescalate.errors import MissingExtraError
-from deescalate.evaluation.datasets import dev_half, read_ei_oc, read_ei_reg, read_goemotions
+from deescalate.evaluation.datasets import (
+    IntensityItem,
+    dev_half,
+    read_ei_oc,
+    read_ei_reg,
+    read_goemotions,
+)
 from deescalate.evaluation.metrics import quadratic_weighted_kappa, spearman
 from deescalate.stages import Stage
 
@@ -128,8 +134,8 @@ def _figures(name: str, rate: Rater, data: _Data) -> RaterFigures:
 
 @dataclass(frozen=True, slots=True)
 class _Data:
-    ei_reg: Sequence[object]
-    ei_oc: Sequence[object]
+    ei_reg: Sequence[IntensityItem]
+    ei_oc: Sequence[IntensityItem]
     neutral: list[str]
     anger: list[str]
 

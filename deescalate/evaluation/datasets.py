@@ -67,7 +67,9 @@ def read_ei_reg(data_dir: Path, split: str = "dev") -> list[IntensityItem]:
     path = _require(data_dir / SEMEVAL / f"2018-EI-reg-En-anger-{split}.txt")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [IntensityItem(row[0], _tweet(row[1]), float(row[3])) for row in rows[1:] if len(row) >= 4]
+    return [
+        IntensityItem(row[0], _tweet(row[1]), float(row[3])) for row in rows[1:] if len(row) >= 4
+    ]
 
 
 def read_ei_oc(data_dir: Path, split: str = "dev") -> list[IntensityItem]:

@@ -13,7 +13,10 @@ from deescalate import Stage, assess
         ("My order hasn't arrived yet, could you check on it?", Stage.CALM),
         ("I've had to wait 20 minutes to get through.", Stage.FRUSTRATED),
         ("I don't understand why this keeps happening.", Stage.FRUSTRATED),
-        ("I'm really disappointed. I expected much better after five years as a customer.", Stage.UPSET),
+        (
+            "I'm really disappointed. I expected much better after five years as a customer.",
+            Stage.UPSET,
+        ),
         ("You're not listening. Let me say it again.", Stage.ANGRY),
         ("Why can't you people learn to pick up the telephone?", Stage.ANGRY),
         ("This is a joke. Get me your supervisor NOW or I'm calling my lawyer.", Stage.IRATE),
@@ -26,7 +29,9 @@ def test_taxonomy_examples_land_on_their_stage(text: str, stage: Stage) -> None:
 
 def test_size_of_problem_is_not_emotion() -> None:
     """A big problem reported with a controlled tone is frustrated at most."""
-    assert assess("My server is down and we are losing money, please help.").stage <= Stage.FRUSTRATED
+    assert (
+        assess("My server is down and we are losing money, please help.").stage <= Stage.FRUSTRATED
+    )
 
 
 def test_politeness_does_not_cancel_anger() -> None:
@@ -34,7 +39,9 @@ def test_politeness_does_not_cancel_anger() -> None:
     assert assess("Kindly stop wasting my time.").stage is Stage.ANGRY
 
 
-@pytest.mark.parametrize("text", ["No problem at all, thanks!", "Not bad.", "No complaints here, all good."])
+@pytest.mark.parametrize(
+    "text", ["No problem at all, thanks!", "Not bad.", "No complaints here, all good."]
+)
 def test_negation_and_praise_are_calm(text: str) -> None:
     """Negated trouble words and praise read as calm."""
     assert assess(text).stage is Stage.CALM
@@ -69,7 +76,9 @@ def test_sincere_thanks_de_escalates() -> None:
     assert result.stage is Stage.CALM
 
 
-@pytest.mark.parametrize("text", ["This update is fucking awesome, thanks!", "Hell yeah, it works now."])
+@pytest.mark.parametrize(
+    "text", ["This update is fucking awesome, thanks!", "Hell yeah, it works now."]
+)
 def test_positive_swearing_is_not_profanity(text: str) -> None:
     """Swearing as an intensifier of praise is not a profanity signal."""
     assert "profanity" not in assess(text).codes

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import deescalate
 
 EXPECTED_ALL = [
@@ -49,17 +51,21 @@ def test_every_public_name_resolves() -> None:
 
 def test_unknown_attribute_raises_attribute_error() -> None:
     """A misspelt name fails like any module attribute."""
-    try:
-        deescalate.asses  # type: ignore[attr-defined]  # noqa: B018
-    except AttributeError as exc:
-        assert "asses" in str(exc)
-    else:
-        raise AssertionError("expected AttributeError")
+    with pytest.raises(AttributeError, match="asses"):
+        deescalate.asses  # noqa: B018
 
 
 def test_import_is_light() -> None:
     """``import deescalate`` loads no CLI, settings, YAML, pydantic or adapter module."""
-    heavy = ["deescalate.cli", "pydantic", "yaml", "zenpy", "jira", "deescalate_zendesk", "deescalate_jira"]
+    heavy = [
+        "deescalate.cli",
+        "pydantic",
+        "yaml",
+        "zenpy",
+        "jira",
+        "deescalate_zendesk",
+        "deescalate_jira",
+    ]
     code = f"import sys, deescalate; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -67,5 +73,10 @@ def test_import_is_light() -> None:
 
 def test_errors_share_one_root() -> None:
     """Every exception the library exports derives from DeescalateError."""
-    errors = [getattr(deescalate, n) for n in deescalate.__all__ if n.endswith("Error") or n in {"NotFound", "RateLimited"}]
-    assert errors and all(issubclass(e, deescalate.DeescalateError) for e in errors)
+    errors = [
+        getattr(deescalate, n)
+        for n in deescalate.__all__
+        if n.endswith("Error") or n in {"NotFound", "RateLimited"}
+    ]
+    assert errors
+    assert all(issubclass(e, deescalate.DeescalateError) for e in errors)

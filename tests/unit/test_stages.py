@@ -12,7 +12,8 @@ def test_stages_order_by_escalation() -> None:
     assert sorted(Stage, reverse=True)[0] is Stage.IRATE
     assert Stage.CALM < Stage.FRUSTRATED < Stage.UPSET < Stage.ANGRY < Stage.IRATE
     assert Stage.ANGRY > Stage.CALM  # alphabetically "angry" < "calm"
-    assert Stage.UPSET >= Stage.UPSET and Stage.UPSET <= Stage.UPSET
+    assert Stage.UPSET >= Stage.UPSET
+    assert not Stage.UPSET <= Stage.FRUSTRATED
 
 
 def test_string_values_are_the_taxonomy_names() -> None:

@@ -26,4 +26,9 @@ class JiraHelpdesk:
         """A ``jira.JIRA`` client with the library's own retries switched off."""
         from jira import JIRA
 
-        return JIRA(server=self.server, basic_auth=(self.email, self.token), max_retries=0, get_server_info=False)
+        return JIRA(
+            server=self.server,
+            basic_auth=(self.email, self.token),
+            max_retries=0,
+            get_server_info=False,
+        )
