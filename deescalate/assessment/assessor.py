@@ -222,16 +222,19 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:
-    """Keep one hit per rule where its phrases overlap ("on hold" inside "on hold for an hour")."""
+    """Merge overlapping hits of one rule ("been on hold" and "on hold for an hour") into one."""
     if len(hits) < 2:
         return hits
     hits.sort(key=lambda hit: (hit[1], -hit[2]))
     kept: list[Hit] = []
-    reach: dict[str, int] = {}
+    last_of_rule: dict[str, int] = {}
     for hit in hits:
-        if hit[1] < reach.get(hit[4], -1):
+        index = last_of_rule.get(hit[4])
+        if index is not None and hit[1] < kept[index][2]:
+            code, start, end, weight, rule = kept[index]
+            kept[index] = (code, start, max(end, hit[2]), weight, rule)
             continue
-        reach[hit[4]] = hit[2]
+        last_of_rule[hit[4]] = len(kept)
         kept.append(hit)
     return kept
 

@@ -231,6 +231,8 @@ def _pack_error(exc: Any, raw: dict[str, Any], path: Path) -> RulePackError:
         if rest and rest[0] in {"phrases", "pattern"} and len(rest) > 1:
             rest = rest[1:]  # the discriminated-union tag pydantic puts in the location
         key = rest[0] if rest else None
+        if key is None and first["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            key = "kind"
     elif loc:
         key = str(loc[0])
     message = first["msg"]

@@ -1,0 +1,96 @@
+"""Normalization sets aside markup, quotes and signatures, and spans still fit the original."""
+
+from __future__ import annotations
+
+import pytest
+
+from deescalate import assess
+from deescalate.text import decode_text, prepare, split_sentences
+
+
+def test_plain_text_is_kept_verbatim() -> None:
+    """Text without markup, quotes or signature passes through unchanged."""
+    prepared = prepare("Where is my refund?")
+    assert prepared.text == "Where is my refund?"
+    assert prepared.is_verbatim
+
+
+def test_quoted_lines_are_set_aside() -> None:
+    """Lines starting with '>' are earlier messages, not new words."""
+    text = "Still broken.\n> You idiots never fix anything\n> Regards"
+    prepared = prepare(text)
+    assert "idiots" not in prepared.text
+    assert "Still broken." in prepared.text
+
+
+def test_reply_header_and_everything_after_are_set_aside() -> None:
+    """An 'On ... wrote:' header starts the quoted earlier conversation."""
+    text = "Thanks, that worked.\n\nOn Mon, 3 Mar 2026 at 10:00, Support <help@example.com> wrote:\nTHIS IS UNACCEPTABLE!!!"
+    result = assess(text)
+    assert "shouting" not in result.codes
+    assert result.stage.value == "calm"
+
+
+def test_signature_after_delimiter_is_set_aside() -> None:
+    """A '-- ' line starts the signature."""
+    prepared = prepare(
+        "The app crashes on start.\n-- \nJane Roe\nHead of Complaints, Lawsuit Dept."
+    )
+    assert "Lawsuit" not in prepared.text
+
+
+def test_sign_off_and_name_are_set_aside() -> None:
+    """A valediction followed by a short name block is not new words."""
+    prepared = prepare("The app crashes on start.\n\nThanks,\nJane")
+    assert prepared.text.strip() == "The app crashes on start."
+
+
+def test_html_markup_is_removed_and_spans_point_into_the_html() -> None:
+    """Signals found in an HTML body carry offsets into the HTML as given."""
+    html = "<div><p>I have been <b>on hold for 45 minutes</b>&nbsp;&amp; nobody cares!!!</p></div>"
+    result = assess(html)
+    assert result.signals
+    for signal in result.signals:
+        assert html[signal.start : signal.end] == signal.text
+    waiting = next(s for s in result.signals if s.code == "waiting")
+    assert "45 minutes" in waiting.text
+
+
+def test_html_blockquote_is_quoted_text() -> None:
+    """A blockquote in an HTML body is an earlier message."""
+    html = "<p>Any news?</p><blockquote><p>You people are useless idiots</p></blockquote>"
+    result = assess(html)
+    assert "profanity" not in result.codes
+    assert "blame" not in result.codes
+
+
+def test_entities_map_to_their_source() -> None:
+    """An entity decodes to its character but maps back to the whole entity."""
+    prepared = prepare("a&amp;b <br>")
+    start = prepared.text.index("&")
+    assert prepared.span_in_original(start, start + 1) == (1, 6)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"caf\xc3\xa9", "café"),
+        (b"caf\xe9", "café"),  # Windows-1252
+        (b"\xef\xbb\xbfhello", "hello"),  # UTF-8 with a byte-order mark
+    ],
+)
+def test_decode_text_handles_common_encodings(data: bytes, expected: str) -> None:
+    """Bytes decode as UTF-8, else Windows-1252."""
+    assert decode_text(data) == expected
+
+
+def test_lone_surrogates_are_replaced() -> None:
+    """A str with a lone surrogate becomes encodable text."""
+    assert decode_text("bad \ud800 text").encode("utf-8")
+
+
+def test_sentences_split_on_end_punctuation_and_lines() -> None:
+    """Sentence spans exclude surrounding whitespace."""
+    text = "First one. Second one!  Third?\nFourth"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["First one.", "Second one!", "Third?", "Fourth"]
