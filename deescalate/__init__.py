@@ -5,6 +5,8 @@ library grows. Importing the package is cheap: it loads no rule packs, no settin
 from the command line, server or helpdesk adapters until they are used.
 """
 
+from typing import TYPE_CHECKING
+
 from deescalate.assessment import (
     Assessment,
     Assessor,
@@ -31,6 +33,9 @@ from deescalate.errors import (
     WebhookVerificationError,
 )
 from deescalate.stages import STAGE_GUIDANCE, Stage
+
+if TYPE_CHECKING:
+    from deescalate.settings import Settings
 
 __version__ = "0.1.0"
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from deescalate.assessment import Assessor
 
 __all__ = ["Settings"]
 
@@ -29,7 +33,7 @@ class Settings(BaseSettings):
         Path("../shared/data"), description="Where evaluation data sets live (development only)."
     )
 
-    def assessor(self) -> object:
+    def assessor(self) -> Assessor:
         """An :class:`~deescalate.assessment.Assessor` configured from these settings."""
         from deescalate.assessment import Assessor
 
