@@ -162,6 +162,9 @@ def evaluate_assess(
         anger=[g.text for g in goemotions if "anger" in g.labels],
     )
     raters = [_figures("deescalate", assessor_rater(assessor), data)]
+    if assessor is None:
+        # The ablation shows what the learned lexicon adds to the rules.
+        raters.append(_figures("rules-only", assessor_rater(Assessor(lexicon=False)), data))
     if baseline:
         raters.append(_figures("vader", vader_rater(), data))
     counts = {

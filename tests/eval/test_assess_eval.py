@@ -44,7 +44,8 @@ def test_dev_halves_are_fixed_and_balanced() -> None:
 def test_evaluation_runs_on_the_data() -> None:
     """The report computes every figure for both raters from the data."""
     report = evaluate_assess(DATA_DIR)
-    ours, vader = report.raters
+    ours, rules_only, vader = report.raters
+    assert rules_only.name == "rules-only"
     assert report.counts["ei_reg"] > 150
     assert ours.name == "deescalate"
     assert vader.name == "vader"
