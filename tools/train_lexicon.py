@@ -21,6 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from deescalate.evaluation.metrics import spearman
+
 WORDS = re.compile(r"[a-z0-9]+")
 ELONGATION = re.compile(r"([a-z])\1{2,}")
 # Chosen on the tuning half of SemEval-2018 EI-reg dev (the reported half is never used here).
@@ -87,28 +89,6 @@ def features(texts: list[str], vocab: dict[str, int]) -> Any:
         indptr.append(len(indices))
     data = [1.0] * len(indices)
     return csr_matrix((data, indices, indptr), shape=(len(texts), len(vocab)))
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    def ranks(values: list[float]) -> list[float]:
-        order = sorted(range(len(values)), key=values.__getitem__)
-        result = [0.0] * len(values)
-        i = 0
-        while i < len(order):
-            j = i
-            while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-                j += 1
-            for k in range(i, j + 1):
-                result[order[k]] = (i + j) / 2
-            i = j + 1
-        return result
-
-    rx, ry = ranks(xs), ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
-    vy = sum((b - my) ** 2 for b in ry) ** 0.5
-    return float(cov / (vx * vy))
 
 
 def main(argv: list[str] | None = None) -> int:
