@@ -18,7 +18,12 @@ def register(subparsers: Any) -> None:
         description="Rate a customer message (a file, or stdin) on the escalation scale, with the evidence.",
     )
     parser.add_argument("path", nargs="?", help="file to read (default: stdin)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text (highlighted evidence), json (indented), or jsonl (one compact line)",
+    )
     parser.add_argument(
         "--jsonl",
         action="store_true",
@@ -45,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     text = read_input(args.path)
     result = assessor.assess(text)
-    if args.format == "json":
-        write_json(result.to_dict(), indent=2)
+    if args.format in ("json", "jsonl"):
+        write_json(result.to_dict(), indent=2 if args.format == "json" else None)
     else:
         sys.stdout.write(render_assessment(text, result, Style()) + "\n")
     return 0

@@ -44,6 +44,14 @@ def test_json_output_from_stdin() -> None:
     assert data["signals"][0]["code"] == "asks-for-manager"
 
 
+def test_jsonl_format_prints_one_line() -> None:
+    """--format jsonl prints the result as a single compact line."""
+    done = run_cli("assess", "--format", "jsonl", stdin="Where is my order?")
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1
+    assert json.loads(done.stdout)["stage"] == "calm"
+
+
 def test_jsonl_batch_keeps_ids_in_order() -> None:
     """--jsonl prints one result per input line with the same id."""
     lines = "\n".join(
