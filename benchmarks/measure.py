@@ -51,6 +51,13 @@ def subprocess_seconds(code: str, *, runs: int = 7) -> float:
     return statistics.median(times)
 
 
+def peak_rss_mb(code: str) -> float:
+    """Peak resident memory of a fresh interpreter running ``code``, in MB (Linux ru_maxrss)."""
+    probe = f"{code}\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
 def ratio_line(name: str, ours: float, baseline_name: str, baseline: float, goal: float) -> str:
     ratio = baseline / ours if ours else float("inf")
     verdict = "meets" if ratio >= goal else "MISSES"
