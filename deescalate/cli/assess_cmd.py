@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from deescalate.cli.io import STAGE_COLOURS, Style, iter_jsonl, read_input, write_json
+from deescalate.cli.io import STAGE_COLOURS, Progress, Style, iter_jsonl, read_input, write_json
 
 __all__ = ["register", "render_assessment"]
 
@@ -45,8 +45,11 @@ def run(args: argparse.Namespace) -> int:
     except RulePackError as exc:
         raise CliInputError(str(exc)) from exc
     if args.jsonl:
+        progress = Progress("assessed")
         for _, item in iter_jsonl(args.path):
             write_json({"id": item.get("id"), **assessor.assess(item["text"]).to_dict()})
+            progress.step()
+        progress.done()
         return 0
     text = read_input(args.path)
     result = assessor.assess(text)

@@ -12,7 +12,7 @@ from typing import IO, Any
 from deescalate.errors import DeescalateError
 from deescalate.text import decode_text
 
-__all__ = ["CliInputError", "Style", "iter_jsonl", "read_input", "write_json"]
+__all__ = ["CliInputError", "Progress", "Style", "iter_jsonl", "read_input", "write_json"]
 
 
 class CliInputError(DeescalateError):
@@ -90,3 +90,26 @@ class Style:
 
 
 STAGE_COLOURS = {"calm": "32", "frustrated": "36", "upset": "33", "angry": "31", "irate": "1;31"}
+
+
+class Progress:
+    """A one-line counter on stderr for long batches, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str, *, total: int | None = None, every: int = 500) -> None:
+        self.label = label
+        self.total = total
+        self.every = every
+        self.count = 0
+        self.enabled = sys.stderr.isatty() and not os.environ.get("DEESCALATE_NO_PROGRESS")
+
+    def step(self, amount: int = 1) -> None:
+        self.count += amount
+        if self.enabled and self.count % self.every == 0:
+            of = f"/{self.total}" if self.total else ""
+            sys.stderr.write(f"\r{self.label}: {self.count}{of}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.count >= self.every:
+            sys.stderr.write(f"\r{self.label}: {self.count} done\n")
+            sys.stderr.flush()
