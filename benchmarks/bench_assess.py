@@ -38,7 +38,7 @@ def run(quick: bool) -> list[str]:
     ours_s = median_seconds(ours, runs=runs)
     vader_s = median_seconds(baseline, runs=runs)
     peak = peak_traced_mb(lambda: [assessor.assess(text) for text in messages])
-    setup = "from benchmarks.measure import support_messages; from deescalate import assess; "
+    setup = "from benchmarks.measure import support_messages\nfrom deescalate import assess\n"
     rss_stream = peak_rss_mb(setup + f"for t in support_messages({count}): assess(t)")
     rss_kept = peak_rss_mb(setup + f"kept = [assess(t) for t in support_messages({count})]")
     import_s = subprocess_seconds("import deescalate", runs=runs + 2)
