@@ -52,8 +52,15 @@ def subprocess_seconds(code: str, *, runs: int = 7) -> float:
 
 
 def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh interpreter running ``code``, in MB (Linux ru_maxrss)."""
-    probe = f"{code}\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak resident memory of a fresh interpreter running ``code``, in MB.
+
+    Read from VmHWM in /proc/self/status, which starts afresh at exec; ru_maxrss would carry over
+    the parent's peak when the parent is larger.
+    """
+    probe = (
+        f"{code}\n"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
