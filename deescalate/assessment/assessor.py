@@ -26,6 +26,7 @@ from deescalate.assessment.packs import (
 )
 from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
+from deescalate.phrases import find_all
 from deescalate.stages import Stage
 from deescalate.text import PreparedText, decode_text, prepare, split_sentences
 
@@ -157,21 +158,15 @@ class Assessor:
     def _rule_hits(self, body: str, lower: str, words: set[str]) -> list[Hit]:
         quotes = quoted_spans(body)
         hits: list[Hit] = []
-        lower_aligned = len(lower) == len(body)
         for matcher in self.pack.candidates(words):
             rule = matcher.rule
-            if not matcher.on_lower:
-                found = matcher.regex.finditer(body)
-            elif lower_aligned or matcher.fallback is None:
-                found = matcher.regex.finditer(lower)
+            if matcher.phrase is not None:
+                spans: Iterable[tuple[int, int]] = find_all(matcher.phrase, body, lower)
+            elif matcher.pattern is not None:
+                spans = (m.span() for m in matcher.pattern.finditer(body) if m.end() > m.start())
             else:
-                found = matcher.fallback.finditer(body)
-            for match in found:
-                start, end = match.span()
-                if start == end or (
-                    matcher.word_start and start and _is_word_char(body[start - 1])
-                ):
-                    continue
+                continue
+            for start, end in spans:
                 if _accepts(rule, body, start, end, quotes):
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
         return _drop_nested(hits)
@@ -215,10 +210,6 @@ class Assessor:
             cues.append(Cue(o_start, o_end, prepared.original[o_start:o_end], value))
         cues.sort(key=lambda cue: cue.start)
         return tuple(cues)
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:

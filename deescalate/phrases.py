@@ -1,0 +1,229 @@
+"""The phrase language shared by every rule pack, compiled to fast regular expressions.
+
+A phrase is words separated by spaces, matched at word boundaries with any whitespace between
+words and straight or typographic apostrophes:
+
+``a|b``
+    one word out of several (``stem*`` inside a choice: a word starting with ``stem``);
+``(thank you|thanks)``
+    one word sequence out of several;
+``word?`` / ``(a b)?``
+    optional;
+``{n}``
+    a number ("45", "two", "a couple of");
+``{w}`` / ``{w:0-2}``
+    any one word / zero to two words.
+
+Every phrase needs one required literal word. Compiled phrases run on lower-cased text (faster
+than case-insensitive matching) and carry the words a text must contain before they are worth
+trying, so a rule set is indexed by each phrase's rarest required word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "WORDS",
+    "CompiledPhrase",
+    "compile_phrase",
+    "find_all",
+    "word_list_regex",
+]
+
+WORDS = re.compile(r"[a-z0-9]+")
+_TRIGGER_WORD = WORDS
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?\+?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|several|many|a few|a couple(?: of)?|"
+    r"multiple|countless|numerous|hundreds of|dozens of)"
+)
+_ONE_WORD = r"[\w'’-]+"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPhrase:
+    """A phrase ready to run.
+
+    ``regex`` runs on the lower-cased text; ``fallback`` is its case-insensitive form for the rare
+    text whose lower case changes length. ``requirements`` lists, per required position, the
+    words one of which must occur; ``trigger`` is the rarest of them, for indexing.
+    ``word_start`` asks the caller to check that a match does not begin inside a word.
+    """
+
+    phrase: str
+    regex: re.Pattern[str]
+    fallback: re.Pattern[str]
+    requirements: tuple[frozenset[str], ...]
+    trigger: frozenset[str]
+    word_start: bool
+
+    def possible(self, words: set[str] | frozenset[str]) -> bool:
+        """True when every required position has one of its words in ``words``."""
+        return all(not need.isdisjoint(words) for need in self.requirements)
+
+
+def compile_phrase(phrase: str) -> CompiledPhrase:
+    """Compile one phrase; a ValueError explains what is wrong with it."""
+    requirements = _phrase_requirements(phrase)
+    body = _phrase_regex(phrase)
+    word_start = body.startswith(_LEAD)
+    body = body.removeprefix(_LEAD)
+    return CompiledPhrase(
+        phrase=phrase,
+        regex=re.compile(body),
+        fallback=re.compile(body, re.IGNORECASE),
+        requirements=requirements,
+        trigger=sorted(requirements, key=_rarity)[-1],
+        word_start=word_start,
+    )
+
+
+def find_all(compiled: CompiledPhrase, text: str, lower: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``compiled`` in ``text`` (``lower`` is ``text.lower()``), at word starts."""
+    matches = (
+        compiled.regex.finditer(lower)
+        if len(lower) == len(text)
+        else compiled.fallback.finditer(text)
+    )
+    for match in matches:
+        start, end = match.span()
+        if start == end:
+            continue
+        if compiled.word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        yield start, end
+
+
+def _word_alternatives(token: str) -> str:
+    choices = []
+    for choice in token.split("|"):
+        if not choice:
+            raise ValueError(f"empty choice in {token!r}")
+        if choice.endswith("*"):
+            choices.append(_literal(choice[:-1]) + r"\w*")
+        else:
+            choices.append(_literal(choice))
+    return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
+
+
+def _literal(word: str) -> str:
+    escaped = re.escape(word.lower())
+    return escaped.replace("'", "['’]?").replace("’", "['’]?")
+
+
+_LEAD = r"(?<!\w)"
+_SPECIAL = re.compile(r"^\{(n|w)(?::(\d+)-(\d+))?\}$")
+
+
+_PHRASE_TOKEN = re.compile(r"\([^()]*\)\??|\S+")
+
+
+def _tokens(phrase: str) -> list[str]:
+    if phrase.count("(") != phrase.count(")"):
+        raise ValueError(f"phrase {phrase!r}: unbalanced parentheses")
+    return _PHRASE_TOKEN.findall(phrase)
+
+
+def _sequence_regex(tokens: list[str], phrase: str) -> str:
+    pieces: list[str] = []
+    for index, token in enumerate(tokens):
+        last = index == len(tokens) - 1
+        gap = "" if last else r"\s+"
+        special = _SPECIAL.match(token)
+        optional = token.endswith("?") and len(token) > 1 and not special
+        body = token[:-1] if optional else token
+        if special:
+            unit = _NUMBER if special.group(1) == "n" else _ONE_WORD
+            if special.group(2) is not None:
+                # a run of optional words carries its own trailing whitespace
+                pieces.append(f"(?:{unit}\\s+){{{special.group(2)},{special.group(3)}}}")
+                continue
+            word = unit
+        elif body.startswith("("):
+            choices = [c.strip() for c in body[1:-1].split("|")]
+            if not all(choices):
+                raise ValueError(f"phrase {phrase!r}: empty choice in {token!r}")
+            word = "(?:" + "|".join(_sequence_regex(_tokens(c), phrase) for c in choices) + ")"
+        else:
+            word = _word_alternatives(body)
+        if optional:
+            pieces.append(f"(?:\\s*{word})?" if last else f"(?:{word}\\s+)?")
+        else:
+            pieces.append(word + gap)
+    regex = "".join(pieces)
+    if regex.endswith(r"\s+"):
+        regex = regex[: -len(r"\s+")]
+    return regex
+
+
+def _phrase_regex(phrase: str) -> str:
+    tokens = _tokens(phrase)
+    if not tokens:
+        raise ValueError("empty phrase")
+    if tokens[0].endswith("*"):
+        raise ValueError(f"phrase {phrase!r}: the first word cannot be a prefix pattern")
+    lead = _LEAD if re.match(r"[\w'(]", tokens[0]) else ""
+    tail = r"(?!\w)" if re.search(r"[\w*})?]$", tokens[-1]) else ""
+    return lead + _sequence_regex(tokens, phrase) + tail
+
+
+# Words too common to be worth indexing a phrase by.
+_COMMON = frozenset(
+    "i you the a an to my your is it this that and of for on in me we was be have not no do don "
+    "t s can will so just at with are what how why or if but as all am im ive its get got been "
+    "has had did does very really".split()
+)
+
+
+def _token_requirement(token: str) -> frozenset[str] | None:
+    """The words one of which must appear for ``token`` to match, or None if none is certain."""
+    if _SPECIAL.match(token) or (token.endswith("?") and len(token) > 1):
+        return None
+    if token.startswith("("):
+        needed: set[str] = set()
+        for choice in token[1:-1].split("|"):
+            first = _first_requirement(choice.strip())
+            if first is None:
+                return None
+            needed |= first
+        return frozenset(needed)
+    words: set[str] = set()
+    for choice in token.split("|"):
+        pieces = _TRIGGER_WORD.findall(choice.lower())
+        if not pieces or (
+            choice.endswith("*") and len(pieces) == 1 and choice[:-1].lower() == pieces[0]
+        ):
+            return None
+        words.add(pieces[0])
+    return frozenset(words)
+
+
+def _first_requirement(phrase: str) -> frozenset[str] | None:
+    for token in _tokens(phrase):
+        need = _token_requirement(token)
+        if need is not None:
+            return need
+    return None
+
+
+def _phrase_requirements(phrase: str) -> tuple[frozenset[str], ...]:
+    needs = [need for token in _tokens(phrase) if (need := _token_requirement(token)) is not None]
+    if not needs:
+        raise ValueError(f"phrase {phrase!r} needs at least one required literal word")
+    return tuple(dict.fromkeys(needs))
+
+
+def _rarity(need: frozenset[str]) -> int:
+    return min(0 if word in _COMMON else len(word) for word in need)
+
+
+def word_list_regex(words: list[str], *, before: bool) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(_literal(word) for word in words)
+    if before:
+        return re.compile(rf"(?:^|\W)(?:{alternatives})\W+(?:\w+\W+)?$", re.IGNORECASE)
+    return re.compile(rf"^\W+(?:\w+\W+)?(?:{alternatives})(?!\w)", re.IGNORECASE)
