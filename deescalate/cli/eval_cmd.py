@@ -12,6 +12,7 @@ __all__ = ["EVALUATIONS", "register"]
 # name -> module with ``run(data_dir: Path, fmt: str) -> int``
 EVALUATIONS = {
     "assess": "deescalate.evaluation.assess_eval",
+    "lint": "deescalate.evaluation.lint_eval",
 }
 
 

@@ -104,12 +104,8 @@ class Coach:
         self.disabled = frozenset(disabled)
         unknown = self.disabled - set(self.rule_set.rules)
         if unknown:
-            raise ConfigurationError(
-                f"cannot disable unknown rules: {', '.join(sorted(unknown))}"
-            )
-        lexicon = default_assessor().lexicon.weights
-        loud = [word for word, weight in lexicon.items() if weight >= 0.25]
-        self._shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, loud_words=loud)
+            raise ConfigurationError(f"cannot disable unknown rules: {', '.join(sorted(unknown))}")
+        self._shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, single_words=False)
         self._punctuation = PunctuationDetector()
 
     @property
@@ -127,15 +123,15 @@ class Coach:
         if not body.strip():
             return []
         context = CustomerContext.of(customer)
-        raw: list[tuple[CoachRule, int, int, str | None]] = []
-        raw.extend(self._phrase_findings(body, context))
+        raw: list[tuple[CoachRule, int, int, str | None, Severity | None]] = []
+        raw.extend((*hit, None) for hit in self._phrase_findings(body, context))
         raw.extend(self._shouting_findings(body))
         findings: dict[tuple[str, int, int], Finding] = {}
-        for rule, start, end, suggestion in raw:
+        for rule, start, end, suggestion, severity in raw:
             o_start, o_end = prepared.span_in_original(start, end)
             key = (rule.code, o_start, o_end)
             if key not in findings:
-                findings[key] = _finding(rule, o_start, o_end, original, suggestion)
+                findings[key] = _finding(rule, o_start, o_end, original, suggestion, severity)
         for rule in self._absences(body, context):
             findings[(rule.code, 0, len(original))] = _finding(
                 rule, 0, len(original), original, rule.suggestion
@@ -167,15 +163,19 @@ class Coach:
                     continue
                 yield check.rule, start, end, check.suggestion
 
-    def _shouting_findings(self, body: str) -> Iterable[tuple[CoachRule, int, int, str | None]]:
+    def _shouting_findings(
+        self, body: str
+    ) -> Iterable[tuple[CoachRule, int, int, str | None, Severity | None]]:
         rule = self._enabled("shouting")
         if rule is None:
             return
         quotes = quoted_spans(body)
-        for _, start, end, _, _ in [*self._shouting(body), *self._punctuation(body)]:
+        for _, start, end, _, detector in [*self._shouting(body), *self._punctuation(body)]:
             if any(a <= start and end <= b for a, b in quotes):
                 continue
-            yield rule, start, end, rule.suggestion
+            # "Thanks!!" is enthusiasm more often than a raised voice: only a suggestion.
+            mild = detector == "punctuation-run" and end - start == 2
+            yield rule, start, end, rule.suggestion, Severity.SUGGESTION if mild else None
 
     def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
         if context is None or context.stage < Stage.FRUSTRATED:
@@ -194,12 +194,17 @@ class Coach:
 
 
 def _finding(
-    rule: CoachRule, start: int, end: int, original: str, suggestion: str | None
+    rule: CoachRule,
+    start: int,
+    end: int,
+    original: str,
+    suggestion: str | None,
+    severity: Severity | None = None,
 ) -> Finding:
     return Finding(
         code=rule.code,
         rule=rule.name,
-        severity=rule.severity,
+        severity=severity or rule.severity,
         message=rule.message,
         start=start,
         end=end,

@@ -122,11 +122,13 @@ def _models() -> Any:
         message: Annotated[str, Field(min_length=1)]
         suggestion: str | None = None
         description: str = ""
-        examples: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
+        examples: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+            default_factory=list
+        )
 
     class _PhraseOptions(_Base):
-        unless_before: list[str] = []
-        unless_after: list[str] = []
+        unless_before: list[str] = Field(default_factory=list)
+        unless_after: list[str] = Field(default_factory=list)
         in_quotes: bool = False
 
     class Existence(_PhraseOptions):
@@ -175,9 +177,7 @@ def _models() -> Any:
 
 def load_coach_pack(path: str | Path) -> Any:
     """Read and validate one reply-coach pack; errors name the file, the rule and the key."""
-    return validate_pack_file(
-        path, _models(), tags=("existence", "substitution", "code")
-    )
+    return validate_pack_file(path, _models(), tags=("existence", "substitution", "code"))
 
 
 def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:

@@ -49,6 +49,8 @@ STEPS: dict[str, tuple[str, ...]] = {
         "(not|never) the experience (we|you)",
         "(your|the) (frustration|disappointment|concern|concerns|anger) (is|are) (completely|totally|entirely)? "
         "(understandable|valid|justified)",
+        "(that's|that is|this is|that sounds|this sounds) (so|really|very|definitely|certainly)? "
+        "(concerning|frustrating|disappointing|upsetting|annoying|worrying|not good|not okay|not ok|unacceptable|awful|terrible|not right)",
         "(i|we) (appreciate|value) your (patience|understanding|feedback)",
         "thank you for (your patience|bearing with|your understanding|letting us know|bringing this)",
         "thanks for (your patience|bearing with|your understanding|letting us know|bringing this)",
@@ -76,7 +78,11 @@ STEPS: dict[str, tuple[str, ...]] = {
     "next-step": (
         f"{_FUTURE} {{w:0-2}} ({_ACTIONS})",
         "(next step|next steps|here's what (i'll|we'll|happens|will happen))",
-        "(please)? (dm|message|email|send|reply|share|follow|contact) (us|me)",
+        "(please)? (dm|message|email|send|reply|share|follow|contact|call|tell|ping) (us|me)",
+        "(send|drop|shoot|give) (us|me) a (dm|message|note|line|pm|email|call|ring)",
+        "(let|tell) (us|me) (more|know)",
+        "(reach out|get in touch|get back to us|talk to us|chat with us|visit|head to|check out|follow the link)",
+        "(today|tonight|tomorrow|later today|this afternoon|this evening|this week|next week|shortly|right away|asap)",
         f"(by|before|within|in the next|in|until|no later than) {{w:0-3}} ({_TIME})",
         "(by|before|at|around) {n} (am|pm|o'clock)",
         "(i've|i have|we've|we have) (escalated|raised|logged|filed|opened|passed|sent|issued|processed|scheduled|arranged|booked|refunded|credited)",

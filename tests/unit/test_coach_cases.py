@@ -20,16 +20,24 @@ def _load() -> list[tuple[str, str, bool, str, str | None]]:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         for expected, key in ((True, "fail"), (False, "pass")):
             for index, case in enumerate(data[key]):
-                draft, customer = (case, None) if isinstance(case, str) else (case["draft"], case.get("customer"))
-                cases.append((f"{data['rule']}-{key}-{index + 1}", data["rule"], expected, draft, customer))
+                draft, customer = (
+                    (case, None) if isinstance(case, str) else (case["draft"], case.get("customer"))
+                )
+                cases.append(
+                    (f"{data['rule']}-{key}-{index + 1}", data["rule"], expected, draft, customer)
+                )
     return cases
 
 
 CASES = _load()
 
 
-@pytest.mark.parametrize(("case_id", "rule", "flagged", "draft", "customer"), CASES, ids=[c[0] for c in CASES])
-def test_rule_case(case_id: str, rule: str, flagged: bool, draft: str, customer: str | None) -> None:
+@pytest.mark.parametrize(
+    ("case_id", "rule", "flagged", "draft", "customer"), CASES, ids=[c[0] for c in CASES]
+)
+def test_rule_case(
+    case_id: str, rule: str, flagged: bool, draft: str, customer: str | None
+) -> None:
     """A fail case is flagged by its rule; a pass case is not."""
     rules = {finding.rule for finding in lint_reply(draft, customer)}
     assert (rule in rules) is flagged, f"{case_id}: {draft!r} -> {sorted(rules)}"
@@ -37,7 +45,9 @@ def test_rule_case(case_id: str, rule: str, flagged: bool, draft: str, customer:
 
 def test_every_rule_has_a_case_file_with_enough_cases() -> None:
     """Each loaded rule has at least five pass and five fail cases."""
-    files = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in CASES_DIR.glob("*.yaml")}
+    files = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in CASES_DIR.glob("*.yaml")
+    }
     assert set(files) == set(default_coach().rules)
     for name, data in files.items():
         assert data["rule"] == name
