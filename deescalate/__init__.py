@@ -16,6 +16,15 @@ from deescalate.assessment import (
     assess,
     assess_many,
 )
+from deescalate.coach import Coach, Finding, Severity, lint_reply
+from deescalate.conversation import (
+    Conversation,
+    ConversationSummary,
+    Message,
+    Role,
+    Trend,
+    summarize,
+)
 from deescalate.errors import (
     AdapterError,
     AuthError,
@@ -45,26 +54,36 @@ __all__ = [
     "Assessment",
     "Assessor",
     "AuthError",
+    "Coach",
     "ConfigurationError",
+    "Conversation",
+    "ConversationSummary",
     "Cue",
     "DeescalateError",
+    "Finding",
     "HelpdeskError",
     "InputError",
+    "Message",
     "MissingExtraError",
     "NotFound",
     "RateLimited",
+    "Role",
     "RulePackError",
     "ScoringWeights",
     "Settings",
+    "Severity",
     "Signal",
     "Stage",
     "StoreError",
     "TemplateError",
+    "Trend",
     "UnknownTimeZoneError",
     "WebhookVerificationError",
     "__version__",
     "assess",
     "assess_many",
+    "lint_reply",
+    "summarize",
 ]
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from deescalate.assessment import Assessment, assess
 from deescalate.errors import InputError
@@ -100,7 +101,7 @@ class ConversationSummary:
     repeated: bool = False
     feels_unheard: bool = False
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "current_stage": self.current_stage.value,
             "peak_stage": self.peak_stage.value,

@@ -71,9 +71,8 @@ class ShoutingDetector:
     def __call__(self, text: str) -> list[Hit]:
         if not _has_caps_pair(text):
             return []
-        letters = len(_LETTERS.findall(text))
         uppers = len(_UPPERS.findall(text))
-        if letters >= 12 and uppers >= 0.7 * letters:
+        if uppers >= 9 and uppers >= 0.7 * len(_LETTERS.findall(text)):
             start, end = _trimmed(text)
             return [("shouting", start, end, 1.3, "all-capitals")]
         hits: list[Hit] = []
