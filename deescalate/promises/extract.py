@@ -1,0 +1,187 @@
+"""Find the promises in an agent's reply (taxonomy.md section 5).
+
+A promise is a first-person commitment (I, we, our team, a specialist ...) to a future action whose
+result reaches this customer. Offers and questions, requests to the customer, conditionals on the
+customer acting first, relayed feedback, past actions and statements about a service for
+everyone are not promises.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from deescalate.calendar import BusinessCalendar, zone
+from deescalate.errors import InputError
+from deescalate.promises.due import resolve_due
+from deescalate.promises.model import Promise
+from deescalate.promises.timexpr import find_time_expressions
+from deescalate.text import split_sentences
+
+__all__ = ["find_promises"]
+
+_SUBJECT = (
+    r"(?:\bi|\bwe|\bour\s+(?:team|technician|engineer|specialist|courier|driver|billing\s+team|"
+    r"support\s+team|specialists|engineers|technicians)|\bsomeone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|"
+    r"\ba\s+(?:specialist|technician|engineer|member\s+of\s+(?:our|the)\s+team|colleague|supervisor|manager|"
+    r"team\s+member|rep|representative)|\bmy\s+(?:colleague|supervisor|manager|team)|"
+    r"\bthe\s+(?:technician|engineer|specialist|team)|\bwho|\bthey)"
+)
+_MODAL = (
+    r"(?:\s+will|\s*['’]ll|\s+shall|\s+(?:am|are|is)\s+going\s+to|\s*['’](?:m|re)\s+going\s+to)"
+)
+_ACTIONS: dict[str, str] = {
+    "callback": r"call|ring|phone|contact|reach\s+out|get\s+back|follow\s+up|follow-up|be\s+in\s+touch|"
+    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back",
+    "update": r"update|keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|inform|notify|"
+    r"confirm|advise",
+    "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|be\s+there|arrive|send\s+(?:an?\s+)?"
+    r"(?:engineer|technician)",
+    "send": r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|process|replace|dispatch|"
+    r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule",
+    "investigate": r"look\s+into|investigate|check|review|escalate|find\s+out|dig|research|raise|look\s+at|"
+    r"chase|sort|fix|resolve|work\s+on|take\s+care|handle|have\s+a\s+look|take\s+a\s+look",
+}
+_ACTION_RE = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ACTIONS.items())
+_COMMITMENT = re.compile(
+    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable)(?:(?:also|personally|then|now|definitely|"
+    rf"certainly|gladly|happily|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
+    rf"try\s+(?:to|and)|be\s+sure\s+to|aim\s+to)\s+)*(?:{_ACTION_RE})\b",
+    re.IGNORECASE,
+)
+_AND_WILL = re.compile(
+    rf"\b(?:i|we)\b[^.?!]{{0,80}}?\band(?:\s+(?:we|i))?(?:\s+will|\s*['’]ll|\s+shall)\s+(?:{_ACTION_RE})\b",
+    re.IGNORECASE,
+)
+_YOU_RECEIVE = re.compile(
+    r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get|hear\s+(?:back\s+)?from|be\s+contacted|"
+    r"be\s+called|see)\b(?P<rest>[^.!?]{0,60})",
+    re.IGNORECASE,
+)
+_EXPECT = re.compile(
+    r"\b(?:please\s+)?expect\s+(?:a|an|our)\s+(?P<what>call|callback|email|update|reply|visit|response)\b",
+    re.IGNORECASE,
+)
+_RELAY = re.compile(
+    r"\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
+    r"(?:this|that|it|your\s+(?:feedback|comments?|suggestion|thoughts|concerns?))\s+(?:on|along|over|to|with)?"
+    r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b",
+    re.IGNORECASE,
+)
+_CUSTOMER_FIRST = re.compile(
+    r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE_THEN = re.compile(
+    r"^\W*(?:please\s+)?(?:dm|message|send|reply|share|email|follow|provide|give|call|contact|"
+    r"let\s+us\s+know|tell\s+us|drop|pop|reach\s+out|click|visit|fill|complete)\b.*?\band\s+"
+    r"(?:we|i)(?:['’]ll|\s+will|\s+can)",
+    re.IGNORECASE,
+)
+_RECEIVE_ACTIONS = {
+    "receive": "send",
+    "get": "send",
+    "see": "send",
+    "be contacted": "callback",
+    "be called": "callback",
+}
+
+
+def find_promises(
+    text: str,
+    sent_at: datetime,
+    tz: str,
+    calendar: BusinessCalendar | None = None,
+    *,
+    day_first: bool = False,
+) -> list[Promise]:
+    """The promises in an agent's reply, with due times resolved by taxonomy.md section 6.
+
+    A naive ``sent_at`` is read in ``tz``; an aware one is converted to ``tz``. ``calendar``
+    defaults to Monday to Friday, 09:00 to 17:00 in ``tz``. ``day_first`` reads "3/4" as 3 April.
+    Raises :class:`~deescalate.errors.UnknownTimeZoneError` for an unknown ``tz``.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"find_promises() takes text, not {type(text).__name__}")
+    if not isinstance(sent_at, datetime):
+        raise InputError("sent_at must be a datetime")
+    zone(tz)
+    calendar = calendar or BusinessCalendar.standard(tz)
+    if calendar.tz != tz:
+        calendar = BusinessCalendar(
+            tz=tz,
+            hours=calendar.hours,
+            holidays=calendar.holidays,
+            country=calendar.country,
+            subdivision=calendar.subdivision,
+        )
+    sent = calendar.localize(sent_at)
+    promises: list[Promise] = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        found = _commitment(sentence)
+        if found is None:
+            continue
+        action, offset = found
+        expressions = find_time_expressions(sentence, day_first=day_first)
+        time_text, due = resolve_due(expressions, sent, calendar)
+        promises.append(
+            Promise(
+                action=action,
+                start=start + offset,
+                end=end,
+                text=text[start + offset : end],
+                time_text=time_text,
+                due_at=due,
+            )
+        )
+    return promises
+
+
+def _commitment(sentence: str) -> tuple[str, int] | None:
+    """The action and start offset of a promise in one sentence, or None."""
+    stripped = sentence.rstrip()
+    if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence):
+        return None
+    match = _COMMITMENT.search(sentence) or _AND_WILL.search(sentence)
+    if match is not None:
+        before = sentence[: match.start()]
+        if _CUSTOMER_FIRST.search(before):
+            return None
+        if _RELAY.search(sentence[match.start() :]) and not re.search(
+            r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)",
+            sentence,
+            re.IGNORECASE,
+        ):
+            return None
+        action = next(name for name, value in match.groupdict().items() if value)
+        return action, match.start()
+    received = _YOU_RECEIVE.search(sentence)
+    if received is not None and not _CUSTOMER_FIRST.search(sentence[: received.start()]):
+        kind = re.sub(r"\s+", " ", received.group("kind").lower())
+        if kind.startswith("hear"):
+            return "callback", received.start()
+        rest = received.group("rest").lower()
+        if kind in ("get", "receive") and re.search(r"\b(?:call|callback|phone)\b", rest):
+            return "callback", received.start()
+        if kind in ("get", "receive") and re.search(r"\bupdate", rest):
+            return "update", received.start()
+        if kind == "see" and not re.search(
+            r"\b(?:refund|credit|charge|delivery|parcel|order)\b", rest
+        ):
+            return None
+        return _RECEIVE_ACTIONS.get(kind, "other"), received.start()
+    expected = _EXPECT.search(sentence)
+    if expected is not None:
+        what = expected.group("what").lower()
+        action = {
+            "call": "callback",
+            "callback": "callback",
+            "reply": "callback",
+            "response": "callback",
+            "update": "update",
+            "email": "send",
+            "visit": "visit",
+        }[what]
+        return action, expected.start()
+    return None
