@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["TimeExpression", "find_time_expressions"]
 
@@ -136,16 +137,16 @@ def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeE
     }
     if kind == "clock":
         clock = _clock(match)
-        return None if clock is None else TimeExpression(**base, hour=clock[0], minute=clock[1])  # type: ignore[arg-type]
+        return None if clock is None else make(hour=clock[0], minute=clock[1])
     if kind in ("weekday", "first_thing"):
         if kind == "first_thing" and g.get("ft_tomorrow"):
-            return TimeExpression(**base, relative_day="tomorrow")  # type: ignore[arg-type]
+            return make(relative_day="tomorrow")
         weekday = _WEEKDAYS[g["weekday"].lower().rstrip(".")]
-        nxt = base["text"].lower().startswith("next")  # type: ignore[union-attr]
-        return TimeExpression(**base, weekday=weekday, next_week_day=nxt)  # type: ignore[arg-type]
+        nxt = snippet.lower().startswith("next")
+        return make(weekday=weekday, next_week_day=nxt)
     if kind == "date":
         month = _MONTHS[(g.get("month") or g.get("month2") or "").lower()]
-        return TimeExpression(**base, month=month, day=int(g.get("mday") or g.get("mday2") or 0))  # type: ignore[arg-type]
+        return make(month=month, day=int(g.get("mday") or g.get("mday2") or 0))
     if kind == "numeric_date":
         first, second = int(g["a"]), int(g["b"])
         month, day = (second, first) if day_first else (first, second)
@@ -154,12 +155,12 @@ def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeE
         year = int(g["year"]) if g.get("year") else None
         if year is not None and year < 100:
             year += 2000
-        return TimeExpression(**base, month=month, day=day, year=year)  # type: ignore[arg-type]
+        return make(month=month, day=day, year=year)
     if kind == "duration":
         if g.get("unit_only"):
-            return TimeExpression(**base, count=1.0, unit="hours")  # type: ignore[arg-type]
+            return make(count=1.0, unit="hours")
         if g.get("count_h"):
-            return TimeExpression(**base, count=float(g["count_h"]), unit="hours")  # type: ignore[arg-type]
+            return make(count=float(g["count_h"]), unit="hours")
         unit = g["unit"].lower()
         unit = {
             "h": "hours",
@@ -169,15 +170,15 @@ def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeE
             "mins": "minutes",
         }.get(unit, unit)
         unit = unit if unit.endswith("s") else unit + "s"
-        return TimeExpression(**base, count=_count(g["count"]), unit=unit)  # type: ignore[arg-type]
+        return make(count=_count(g["count"]), unit=unit)
     if kind == "business_days":
-        return TimeExpression(**base, count=_count(g["count"]), unit="business_days")  # type: ignore[arg-type]
+        return make(count=_count(g["count"]), unit="business_days")
     if kind == "part_of_day":
         if g.get("pday"):
-            return TimeExpression(**base, relative_day=g["pday"].lower(), part=g["part"].lower())  # type: ignore[arg-type]
+            return make(relative_day=g["pday"].lower(), part=g["part"].lower())
         word = re.sub(r"\s+", " ", g["pday2"].lower())
-        return TimeExpression(**base, relative_day=word)  # type: ignore[arg-type]
-    return TimeExpression(**base)  # type: ignore[arg-type]
+        return make(relative_day=word)
+    return make()
 
 
 def find_time_expressions(text: str, *, day_first: bool = False) -> list[TimeExpression]:
