@@ -129,12 +129,11 @@ def _clock(match: re.Match[str]) -> tuple[int, int] | None:
 
 def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeExpression | None:
     g = match.groupdict()
-    base = {
-        "kind": kind,
-        "start": match.start(),
-        "end": match.end(),
-        "text": text[match.start() : match.end()],
-    }
+    snippet = text[match.start() : match.end()]
+
+    def make(**values: Any) -> TimeExpression:
+        return TimeExpression(kind, match.start(), match.end(), snippet, **values)
+
     if kind == "clock":
         clock = _clock(match)
         return None if clock is None else make(hour=clock[0], minute=clock[1])
