@@ -78,6 +78,7 @@ _IMPERATIVE_THEN = re.compile(
     r"(?:we|i)(?:['’]ll|\s+will|\s+can)",
     re.IGNORECASE,
 )
+_TRAILING_JOINER = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
 _RECEIVE_ACTIONS = {
     "receive": "send",
     "get": "send",
@@ -119,43 +120,59 @@ def find_promises(
     promises: list[Promise] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        found = _commitment(sentence)
-        if found is None:
+        found = _commitments(sentence)
+        if not found:
             continue
-        action, offset = found
         expressions = find_time_expressions(sentence, day_first=day_first)
-        time_text, due = resolve_due(expressions, sent, calendar)
-        promises.append(
-            Promise(
-                action=action,
-                start=start + offset,
-                end=end,
-                text=text[start + offset : end],
-                time_text=time_text,
-                due_at=due,
+        for index, (action, offset) in enumerate(found):
+            # Each commitment owns the clause up to the next one; the first also owns what
+            # precedes it ("Tomorrow morning, I'll call you").
+            clause_start = 0 if index == 0 else offset
+            clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
+            own = [e for e in expressions if clause_start <= e.start and e.end <= clause_end]
+            time_text, due = resolve_due(own, sent, calendar)
+            clause = _TRAILING_JOINER.sub("", sentence[:clause_end])
+            promise_end = start + len(clause)
+            promises.append(
+                Promise(
+                    action=action,
+                    start=start + offset,
+                    end=promise_end,
+                    text=text[start + offset : promise_end],
+                    time_text=time_text,
+                    due_at=due,
+                )
             )
-        )
     return promises
 
 
-def _commitment(sentence: str) -> tuple[str, int] | None:
-    """The action and start offset of a promise in one sentence, or None."""
+def _commitments(sentence: str) -> list[tuple[str, int]]:
+    """The action and start offset of each promise in one sentence."""
     stripped = sentence.rstrip()
     if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence):
-        return None
-    match = _COMMITMENT.search(sentence) or _AND_WILL.search(sentence)
-    if match is not None:
-        before = sentence[: match.start()]
-        if _CUSTOMER_FIRST.search(before):
-            return None
-        if _RELAY.search(sentence[match.start() :]) and not re.search(
+        return []
+    matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
+    found: list[tuple[str, int]] = []
+    for position, match in enumerate(matches):
+        clause_end = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
+        if _CUSTOMER_FIRST.search(sentence[: match.start()]):
+            continue
+        if _RELAY.search(sentence[match.start() : clause_end]) and not re.search(
             r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)",
-            sentence,
+            sentence[match.start() :],
             re.IGNORECASE,
         ):
-            return None
+            continue
         action = next(name for name, value in match.groupdict().items() if value)
-        return action, match.start()
+        found.append((action, match.start()))
+    if found or matches:
+        return found
+    single = _other_commitment(sentence)
+    return [single] if single is not None else []
+
+
+def _other_commitment(sentence: str) -> tuple[str, int] | None:
+    """Promises phrased from the customer's side ("you'll receive", "expect a call")."""
     received = _YOU_RECEIVE.search(sentence)
     if received is not None and not _CUSTOMER_FIRST.search(sentence[: received.start()]):
         kind = re.sub(r"\s+", " ", received.group("kind").lower())
