@@ -13,6 +13,7 @@ __all__ = ["EVALUATIONS", "register"]
 EVALUATIONS = {
     "assess": "deescalate.evaluation.assess_eval",
     "lint": "deescalate.evaluation.lint_eval",
+    "promises": "deescalate.evaluation.promises_eval",
 }
 
 

@@ -35,7 +35,7 @@ _ACTIONS: dict[str, str] = {
     r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back",
     "update": r"update|keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|inform|notify|"
     r"confirm|advise",
-    "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|be\s+there|arrive|send\s+(?:an?\s+)?"
+    "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|arrive|send\s+(?:an?\s+)?"
     r"(?:engineer|technician)",
     "send": r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|process|replace|dispatch|"
     r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule",
@@ -44,7 +44,7 @@ _ACTIONS: dict[str, str] = {
 }
 _ACTION_RE = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ACTIONS.items())
 _COMMITMENT = re.compile(
-    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable)(?:(?:also|personally|then|now|definitely|"
+    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable|call\s+it\b)(?:(?:also|personally|then|now|definitely|"
     rf"certainly|gladly|happily|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
     rf"try\s+(?:to|and)|be\s+sure\s+to|aim\s+to)\s+)*(?:{_ACTION_RE})\b",
     re.IGNORECASE,
@@ -54,7 +54,9 @@ _AND_WILL = re.compile(
     re.IGNORECASE,
 )
 _YOU_RECEIVE = re.compile(
-    r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get|hear\s+(?:back\s+)?from|be\s+contacted|"
+    r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get(?=\s+(?:a|an|your|the|our)\s+(?:full\s+)?(?:refund|credit|"
+    r"replacement|email|call|callback|update|confirmation|reply|response|voucher|code|label|invoice|text))|"
+    r"hear\s+(?:back\s+)?from|be\s+contacted|"
     r"be\s+called|see)\b(?P<rest>[^.!?]{0,60})",
     re.IGNORECASE,
 )
@@ -64,8 +66,13 @@ _EXPECT = re.compile(
 )
 _RELAY = re.compile(
     r"\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
-    r"(?:this|that|it|your\s+(?:feedback|comments?|suggestion|thoughts|concerns?))\s+(?:on|along|over|to|with)?"
-    r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b",
+    r"(?:this|that|it|these|those|your\s+(?:feedback|comments?|suggestions?|thoughts|concerns?))(?:\s+(?:on|along|over|to|with))?\b"
+    r"|\badd\s+(?:this|that|these|your)\s+(?:\w+\s+)?(?:comments?|feedback|suggestions?)\b"
+    r"|\bfollow\s+up\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?(?:team|colleagues|department)\b"
+    r"|\bupdate\s+our\b"
+    r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b"
+    r"|\b(?:get\s+in\s+touch|speak|talk|check|reach\s+out)\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?"
+    r"(?:team|colleagues|department)\b",
     re.IGNORECASE,
 )
 _CUSTOMER_FIRST = re.compile(
@@ -79,6 +86,21 @@ _IMPERATIVE_THEN = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_JOINER = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
+# A request to the customer earlier in the reply makes what follows conditional on it ("Could you
+# DM us your email? We'll take a look"): the customer has to act first.
+_REQUEST = re.compile(
+    r"\b(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you|if\s+you\s+could|"
+    r"are\s+you\s+able\s+to|be\s+sure\s+to|make\s+sure\s+to|feel\s+free\s+to|just)\s+"
+    r"(?:[\w/]+\s+){0,5}?(?:dm|send|share|provide|report|reply|message|email|give|let\s+us\s+know|tell\s+us|"
+    r"connect|follow|fill|complete|direct\s+message|confirm|attach|drop|shoot|contact|reach\s+out|submit|"
+    r"pop|see|visit|call|meet|use|check|click|tap|head|go)\b"
+    r"|(?:^|[.!?:]\s+|,\s*)(?:@\w+\s+)*(?:dm|send|share|provide|report|reply|message|email|connect|shoot|drop|"
+    r"fill|submit|pop|meet|head|visit|click|use)\s+(?:us|me|the|your|a|an|this|it|with)\b"
+    r"|\b(?:dm|send|share|message|email|shoot|drop|tweet|connect\s+with|reach\s+out\s+to|contact|call|text|"
+    r"give|meet)\s+(?:us|me)\b"
+    r"|\byou\s+can\s+(?:\w+\s+){0,2}?(?:take|bring|send|visit|call|contact|go|head|return|drop|pop|use)\b",
+    re.IGNORECASE,
+)
 _RECEIVE_ACTIONS = {
     "receive": "send",
     "get": "send",
@@ -120,7 +142,11 @@ def find_promises(
     promises: list[Promise] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        found = _commitments(sentence)
+        found = [
+            (action, offset)
+            for action, offset in _commitments(sentence)
+            if not _REQUEST.search(text, 0, start + offset)
+        ]
         if not found:
             continue
         expressions = find_time_expressions(sentence, day_first=day_first)

@@ -39,7 +39,7 @@ _CLOCK = (
     r"(?P<hour>[01]?\d|2[0-3])(?:[:.](?P<minute>[0-5]\d))?\s*"
     r"(?P<meridiem>a\.m\.|p\.m\.|am|pm|a\.m|p\.m)(?![a-z])"
     r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?!\s*[ap]\.?m)(?!\d)"
-    r"|(?P<noon>noon|midday|midnight)"
+    r"|\\b(?P<noon>noon|midday|midnight)\\b"
 )
 _COUNT = r"(?P<count>\d+|a couple of|a couple|couple of|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|forty-eight)"
 _UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|weeks?)"
@@ -72,9 +72,13 @@ _PATTERNS: list[tuple[str, str]] = [
     ("weekday", rf"\b(?:on|by|this|next|before|until)\s+{_DAY_ABBREVIATED}(?!\s*[:/])"),
     ("date", rf"\b(?P<month>{_MONTH})\.?\s+(?P<mday>[0-3]?\d)(?:st|nd|rd|th)?\b"),
     ("date", rf"\b(?P<mday2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH})\b"),
+    # "3/3" is a date only after a preposition ("on 3/3") or with a year: alone it is as often a
+    # thread counter ("2/2") or a ratio.
     (
         "numeric_date",
-        r"(?<![\d/])(?P<a>[01]?\d|[23]\d)/(?P<b>[0-3]?\d)(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])",
+        r"\b(?:on|by|before|until|from|after)\s+(?P<a>[01]?\d|[23]\d)/(?P<b>[0-3]?\d)"
+        r"(?:/(?P<year>\d{2}|\d{4}))?(?![\d/])"
+        r"|(?<![\d/])(?P<a2>[01]?\d|[23]\d)/(?P<b2>[0-3]?\d)/(?P<year2>\d{2}|\d{4})(?![\d/])",
     ),
     ("clock", rf"(?:\b(?:at|by|before|around|until|till|no later than|between)\s+)?(?:{_CLOCK})"),
 ]
@@ -147,11 +151,12 @@ def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeE
         month = _MONTHS[(g.get("month") or g.get("month2") or "").lower()]
         return make(month=month, day=int(g.get("mday") or g.get("mday2") or 0))
     if kind == "numeric_date":
-        first, second = int(g["a"]), int(g["b"])
+        first, second = int(g["a"] or g["a2"]), int(g["b"] or g["b2"])
         month, day = (second, first) if day_first else (first, second)
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
-        year = int(g["year"]) if g.get("year") else None
+        year_text = g.get("year") or g.get("year2")
+        year = int(year_text) if year_text else None
         if year is not None and year < 100:
             year += 2000
         return make(month=month, day=day, year=year)
