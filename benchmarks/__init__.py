@@ -7,4 +7,5 @@ lines it printed figures for. Timings are medians of several runs; nothing here 
 BENCHMARKS = (
     "benchmarks.bench_assess",
     "benchmarks.bench_lint",
+    "benchmarks.bench_promises",
 )

@@ -16,6 +16,7 @@ from deescalate.assessment import (
     assess,
     assess_many,
 )
+from deescalate.calendar import BusinessCalendar
 from deescalate.coach import Coach, Finding, Severity, lint_reply
 from deescalate.conversation import (
     Conversation,
@@ -41,6 +42,7 @@ from deescalate.errors import (
     UnknownTimeZoneError,
     WebhookVerificationError,
 )
+from deescalate.promises import Promise, find_promises
 from deescalate.stages import STAGE_GUIDANCE, Stage
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ __all__ = [
     "Assessment",
     "Assessor",
     "AuthError",
+    "BusinessCalendar",
     "Coach",
     "ConfigurationError",
     "Conversation",
@@ -66,6 +69,7 @@ __all__ = [
     "Message",
     "MissingExtraError",
     "NotFound",
+    "Promise",
     "RateLimited",
     "Role",
     "RulePackError",
@@ -82,6 +86,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "find_promises",
     "lint_reply",
     "summarize",
 ]

@@ -8,6 +8,7 @@ everyone are not promises.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -129,19 +130,16 @@ def find_promises(
     if not isinstance(sent_at, datetime):
         raise InputError("sent_at must be a datetime")
     zone(tz)
-    calendar = calendar or BusinessCalendar.standard(tz)
-    if calendar.tz != tz:
-        calendar = BusinessCalendar(
-            tz=tz,
-            hours=calendar.hours,
-            holidays=calendar.holidays,
-            country=calendar.country,
-            subdivision=calendar.subdivision,
-        )
+    calendar = _calendar_in(calendar, tz)
     sent = calendar.localize(sent_at)
     promises: list[Promise] = []
+    lower = text.lower()
+    if not any(marker in lower for marker in _MARKERS):
+        return []
     for start, end in split_sentences(text):
         sentence = text[start:end]
+        if not any(marker in lower[start:end] for marker in _MARKERS):
+            continue
         found = [
             (action, offset)
             for action, offset in _commitments(sentence)
@@ -170,6 +168,30 @@ def find_promises(
                 )
             )
     return promises
+
+
+# A promise needs one of these words; texts and sentences without any are skipped cheaply.
+_MARKERS = ("will", "'ll", "’ll", "going to", "shall", "expect")
+
+
+@functools.cache
+def _standard_calendar(tz: str) -> BusinessCalendar:
+    return BusinessCalendar.standard(tz)
+
+
+def _calendar_in(calendar: BusinessCalendar | None, tz: str) -> BusinessCalendar:
+    """The calendar to resolve due times with, in the zone of whoever made the promise."""
+    if calendar is None:
+        return _standard_calendar(tz)
+    if calendar.tz == tz:
+        return calendar
+    return BusinessCalendar(
+        tz=tz,
+        hours=calendar.hours,
+        holidays=calendar.holidays,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+    )
 
 
 def _commitments(sentence: str) -> list[tuple[str, int]]:

@@ -15,6 +15,7 @@ EXPECTED_ALL = [
     "Assessment",
     "Assessor",
     "AuthError",
+    "BusinessCalendar",
     "Coach",
     "ConfigurationError",
     "Conversation",
@@ -27,6 +28,7 @@ EXPECTED_ALL = [
     "Message",
     "MissingExtraError",
     "NotFound",
+    "Promise",
     "RateLimited",
     "Role",
     "RulePackError",
@@ -43,6 +45,7 @@ EXPECTED_ALL = [
     "__version__",
     "assess",
     "assess_many",
+    "find_promises",
     "lint_reply",
     "summarize",
 ]
