@@ -1,0 +1,404 @@
+"""The Store protocol and the SQL both stores share.
+
+Times are stored as integer microseconds since the epoch (UTC) so both databases order and index
+them the same way. A claim is a lease: the worker that claimed an obligation owns it until
+``lease_until``; if it dies, the lease expires and another worker reclaims the obligation, so
+nothing is lost between claiming and dispatching. Completing checks the lease owner, so a worker
+that lost its lease cannot overwrite the new owner's work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from deescalate.errors import StoreError
+from deescalate.obligations.model import (
+    Obligation,
+    ObligationEvent,
+    ObligationKind,
+    ObligationState,
+    Task,
+)
+
+__all__ = [
+    "ACTIVE_STATES",
+    "LATEST_VERSION",
+    "MIGRATIONS",
+    "SQLStore",
+    "Store",
+    "Transition",
+    "from_micros",
+    "new_id",
+    "to_micros",
+]
+
+ACTIVE_STATES = (ObligationState.OPEN.value, ObligationState.REMINDED.value)
+
+# Each migration upgrades the schema by one version; older databases are upgraded in place.
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (
+        1,
+        (
+            """CREATE TABLE obligations (
+                id TEXT PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                ticket TEXT NOT NULL,
+                source TEXT NOT NULL,
+                action TEXT,
+                comment_id TEXT,
+                span_start INTEGER,
+                span_end INTEGER,
+                due_at BIGINT NOT NULL,
+                remind_at BIGINT,
+                state TEXT NOT NULL,
+                next_task TEXT,
+                next_action_at BIGINT,
+                lease_owner TEXT,
+                lease_until BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )""",
+            "CREATE INDEX obligations_ticket ON obligations (ticket)",
+            """CREATE TABLE obligation_events (
+                obligation_id TEXT NOT NULL REFERENCES obligations (id),
+                at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                detail TEXT NOT NULL
+            )""",
+            "CREATE INDEX obligation_events_obligation ON obligation_events (obligation_id)",
+        ),
+    ),
+    (
+        2,
+        (
+            "ALTER TABLE obligations ADD COLUMN outcome TEXT",
+            """CREATE TABLE dispatches (
+                obligation_id TEXT NOT NULL REFERENCES obligations (id),
+                task TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                UNIQUE (obligation_id, task)
+            )""",
+            # The claim query reads this index in order: an index range, not a table scan.
+            "CREATE INDEX obligations_due ON obligations (next_action_at) "
+            "WHERE state IN ('open', 'reminded')",
+        ),
+    ),
+)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def to_micros(moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise StoreError("the store only accepts aware datetimes")
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(value: int | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A change of state with the event that explains it and what the worker does next."""
+
+    state: ObligationState
+    event: str
+    detail: str = ""
+    next_task: Task | None = None
+    next_action_at: datetime | None = None
+    outcome: str | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Durable storage for obligations; SQLite and PostgreSQL implement it."""
+
+    def migrate(self, target: int | None = None) -> int: ...
+    def schema_version(self) -> int: ...
+    def add(self, obligation: Obligation) -> tuple[Obligation, bool]: ...
+    def add_many(self, obligations: Sequence[Obligation]) -> int: ...
+    def get(self, obligation_id: str) -> Obligation: ...
+    def list(
+        self,
+        *,
+        state: ObligationState | None = None,
+        ticket: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Obligation]: ...
+    def active_for_ticket(self, ticket: str) -> list[Obligation]: ...
+    def transition(self, obligation_id: str, change: Transition, at: datetime) -> Obligation: ...
+    def claim_due(
+        self, now: datetime, worker: str, limit: int, lease: timedelta
+    ) -> list[Obligation]: ...
+    def complete(
+        self, obligation_id: str, worker: str, change: Transition, at: datetime, *, task: Task | None
+    ) -> bool: ...
+    def release(self, obligation_id: str, worker: str, retry_at: datetime, reason: str) -> bool: ...
+    def dispatch_count(self, obligation_id: str) -> int: ...
+    def explain_claim(self, now: datetime, limit: int) -> str: ...
+    def close(self) -> None: ...
+
+
+_COLUMNS = (
+    "id, key, kind, ticket, source, action, comment_id, span_start, span_end, due_at, remind_at, "
+    "state, next_task, next_action_at, outcome, created_at"
+)
+
+
+class SQLStore:
+    """The SQL both stores share; a dialect supplies connections, placeholders and the claim."""
+
+    placeholder = "?"
+
+    # --- dialect hooks ------------------------------------------------------------------------
+
+    def _transaction(self, *, immediate: bool = False) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _claim_rows(
+        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
+    ) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _lock_for_migration(self, cursor: Any) -> None:
+        """Serialize concurrent migrations (PostgreSQL takes an advisory lock)."""
+
+    def explain_claim(self, now: datetime, limit: int) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # --- schema ----------------------------------------------------------------------------------
+
+    def _sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def schema_version(self) -> int:
+        with self._transaction() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            cursor.execute("SELECT MAX(version) FROM schema_version")
+            row = cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def migrate(self, target: int | None = None) -> int:
+        """Apply the migrations the database lacks, up to ``target`` (the latest by default)."""
+        target = LATEST_VERSION if target is None else target
+        with self._transaction(immediate=True) as cursor:
+            self._lock_for_migration(cursor)
+            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            cursor.execute("SELECT MAX(version) FROM schema_version")
+            row = cursor.fetchone()
+            current = int(row[0]) if row and row[0] is not None else 0
+            for version, statements in MIGRATIONS:
+                if current < version <= target:
+                    for statement in statements:
+                        cursor.execute(statement)
+                    cursor.execute(self._sql("INSERT INTO schema_version (version) VALUES (?)"), (version,))
+                    current = version
+        return current
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def _row_values(self, ob: Obligation) -> tuple[Any, ...]:
+        span = ob.span or (None, None)
+        return (
+            ob.id, ob.key, ob.kind.value, ob.ticket, ob.source, ob.action, ob.comment_id,
+            span[0], span[1], to_micros(ob.due_at), to_micros(ob.remind_at), ob.state.value,
+            ob.next_task.value if ob.next_task else None, to_micros(ob.next_action_at),
+            ob.outcome, to_micros(ob.created_at or datetime.now(UTC)),
+        )  # fmt: skip
+
+    def _insert_sql(self) -> str:
+        marks = ", ".join("?" * 17)
+        return self._sql(
+            f"INSERT INTO obligations ({_COLUMNS}, updated_at) VALUES ({marks}) "
+            "ON CONFLICT (key) DO NOTHING"
+        )
+
+    def add(self, obligation: Obligation) -> tuple[Obligation, bool]:
+        """Store ``obligation`` unless one with its key exists; returns the stored one and
+        whether it was new (the same promise seen twice is one obligation)."""
+        values = self._row_values(obligation)
+        with self._transaction() as cursor:
+            cursor.execute(self._insert_sql(), (*values, values[-1]))
+            created = cursor.rowcount == 1
+            if created:
+                for event in obligation.history:
+                    self._insert_event(cursor, obligation.id, event)
+            cursor.execute(self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE key = ?"), (obligation.key,))
+            row = cursor.fetchone()
+        return self._obligation(row), created
+
+    def add_many(self, obligations: Sequence[Obligation]) -> int:
+        """Store many obligations in one transaction (bulk loads); returns how many were new."""
+        with self._transaction() as cursor:
+            before = self._count(cursor)
+            cursor.executemany(
+                self._insert_sql(), [(*v, v[-1]) for v in map(self._row_values, obligations)]
+            )
+            return self._count(cursor) - before
+
+    def _count(self, cursor: Any) -> int:
+        cursor.execute("SELECT COUNT(*) FROM obligations")
+        return int(cursor.fetchone()[0])
+
+    def _insert_event(self, cursor: Any, obligation_id: str, event: ObligationEvent) -> None:
+        cursor.execute(
+            self._sql("INSERT INTO obligation_events (obligation_id, at, kind, detail) VALUES (?, ?, ?, ?)"),
+            (obligation_id, to_micros(event.at), event.kind, event.detail),
+        )
+
+    def _apply(self, cursor: Any, obligation_id: str, change: Transition, at: datetime, extra: str = "", args: tuple[Any, ...] = ()) -> int:
+        cursor.execute(
+            self._sql(
+                "UPDATE obligations SET state = ?, next_task = ?, next_action_at = ?, "
+                "outcome = COALESCE(?, outcome), lease_owner = NULL, lease_until = NULL, "
+                f"updated_at = ? WHERE id = ?{extra}"
+            ),
+            (
+                change.state.value, change.next_task.value if change.next_task else None,
+                to_micros(change.next_action_at), change.outcome, to_micros(at), obligation_id, *args,
+            ),
+        )  # fmt: skip
+        updated = int(cursor.rowcount)
+        if updated:
+            self._insert_event(cursor, obligation_id, ObligationEvent(at, change.event, change.detail))
+        return updated
+
+    def transition(self, obligation_id: str, change: Transition, at: datetime) -> Obligation:
+        """Move an obligation to a new state, recording why (no lease needed: operators, events)."""
+        with self._transaction() as cursor:
+            if not self._apply(cursor, obligation_id, change, at):
+                raise StoreError(f"no obligation {obligation_id}")
+        return self.get(obligation_id)
+
+    def claim_due(self, now: datetime, worker: str, limit: int, lease: timedelta) -> list[Obligation]:
+        """Lease up to ``limit`` obligations whose next action is due at ``now``."""
+        if limit < 1:
+            return []
+        now_us = to_micros(now)
+        assert now_us is not None
+        with self._transaction(immediate=True) as cursor:
+            rows = self._claim_rows(cursor, now_us, worker, limit, now_us + int(lease.total_seconds() * 1e6))
+        return sorted((self._obligation(r) for r in rows), key=lambda o: (o.next_action_at, o.id))
+
+    def complete(
+        self, obligation_id: str, worker: str, change: Transition, at: datetime, *, task: Task | None
+    ) -> bool:
+        """Record a dispatched task and the new state, if ``worker`` still holds the lease."""
+        with self._transaction() as cursor:
+            if not self._apply(cursor, obligation_id, change, at, " AND lease_owner = ?", (worker,)):
+                return False
+            if task is not None:
+                cursor.execute(
+                    self._sql(
+                        "INSERT INTO dispatches (obligation_id, task, worker, at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (obligation_id, task) DO NOTHING"
+                    ),
+                    (obligation_id, task.value, worker, to_micros(at)),
+                )
+        return True
+
+    def release(self, obligation_id: str, worker: str, retry_at: datetime, reason: str) -> bool:
+        """Give a claimed obligation back, to be tried again at ``retry_at``."""
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql(
+                    "UPDATE obligations SET lease_owner = NULL, lease_until = NULL, next_action_at = ? "
+                    "WHERE id = ? AND lease_owner = ?"
+                ),
+                (to_micros(retry_at), obligation_id, worker),
+            )
+            released = cursor.rowcount == 1
+            if released:
+                self._insert_event(cursor, obligation_id, ObligationEvent(datetime.now(UTC), "retry", reason))
+        return released
+
+    # --- reads -----------------------------------------------------------------------------------
+
+    def get(self, obligation_id: str) -> Obligation:
+        with self._transaction() as cursor:
+            cursor.execute(self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE id = ?"), (obligation_id,))
+            row = cursor.fetchone()
+            if row is None:
+                raise StoreError(f"no obligation {obligation_id}")
+            cursor.execute(
+                self._sql("SELECT at, kind, detail FROM obligation_events WHERE obligation_id = ? ORDER BY at"),
+                (obligation_id,),
+            )
+            events = tuple(ObligationEvent(from_micros(a) or datetime.now(UTC), k, d) for a, k, d in cursor.fetchall())
+        return self._obligation(row, events)
+
+    def list(
+        self,
+        *,
+        state: ObligationState | None = None,
+        ticket: str | None = None,
+        due_before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Obligation]:
+        clauses, args = [], []
+        if state is not None:
+            clauses.append("state = ?")
+            args.append(state.value)
+        if ticket is not None:
+            clauses.append("ticket = ?")
+            args.append(ticket)
+        if due_before is not None:
+            clauses.append("due_at < ?")
+            args.append(to_micros(due_before))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql(f"SELECT {_COLUMNS} FROM obligations{where} ORDER BY due_at, id LIMIT ?"),
+                (*args, limit),
+            )
+            rows = cursor.fetchall()
+        return [self._obligation(row) for row in rows]
+
+    def active_for_ticket(self, ticket: str) -> list[Obligation]:
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE ticket = ? AND state IN (?, ?) ORDER BY due_at"),
+                (ticket, *ACTIVE_STATES),
+            )
+            rows = cursor.fetchall()
+        return [self._obligation(row) for row in rows]
+
+    def dispatch_count(self, obligation_id: str) -> int:
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("SELECT COUNT(*) FROM dispatches WHERE obligation_id = ?"), (obligation_id,))
+            return int(cursor.fetchone()[0])
+
+    def _obligation(self, row: Sequence[Any], history: tuple[ObligationEvent, ...] = ()) -> Obligation:
+        (ident, key, kind, ticket, source, action, comment_id, span_start, span_end, due_at, remind_at,
+         state, next_task, next_action_at, outcome, created_at) = row  # fmt: skip
+        due = from_micros(due_at)
+        assert due is not None
+        return Obligation(
+            id=ident, key=key, kind=ObligationKind(kind), ticket=ticket, source=source, due_at=due,
+            state=ObligationState(state), action=action, comment_id=comment_id,
+            span=(span_start, span_end) if span_start is not None else None,
+            remind_at=from_micros(remind_at), next_task=Task(next_task) if next_task else None,
+            next_action_at=from_micros(next_action_at), outcome=outcome,
+            created_at=from_micros(created_at), history=history,
+        )  # fmt: skip
+
+
+def new_id() -> str:
+    """A random obligation id."""
+    return uuid.uuid4().hex

@@ -1,0 +1,86 @@
+"""The PostgreSQL store (psycopg 3), for several service and worker processes on several machines.
+
+Due obligations are claimed with ``FOR UPDATE SKIP LOCKED``: concurrent workers each take rows
+no other worker holds, so every due obligation is leased to one worker at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from deescalate.errors import MissingExtraError, StoreError
+from deescalate.store.base import ACTIVE_STATES, SQLStore, to_micros
+
+__all__ = ["PostgresStore"]
+
+_MIGRATION_LOCK = 0x0DE5CA1A7E  # advisory lock id serializing schema migrations
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise MissingExtraError("the PostgreSQL ledger", "postgres") from exc
+    return psycopg
+
+
+class PostgresStore(SQLStore):
+    """Obligations in PostgreSQL; ``dsn`` is a ``postgresql://`` URL or a libpq string."""
+
+    placeholder = "%s"
+
+    def __init__(self, dsn: str, *, migrate: bool = True, connect_timeout: int = 10) -> None:
+        psycopg = _psycopg()
+        self._errors = psycopg.Error
+        try:
+            self._connection = psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout)
+        except psycopg.Error as exc:
+            # The message of a failed connection can include the host but never customer text.
+            raise StoreError(f"cannot connect to the PostgreSQL ledger: {exc}") from exc
+        self._lock = threading.RLock()
+        if migrate:
+            self.migrate()
+
+    @contextmanager
+    def _transaction(self, *, immediate: bool = False) -> Iterator[Any]:
+        with self._lock:
+            try:
+                with self._connection.transaction(), self._connection.cursor() as cursor:
+                    yield cursor
+            except self._errors as exc:
+                raise StoreError(f"PostgreSQL ledger error: {exc.__class__.__name__}: {exc}") from exc
+
+    def _lock_for_migration(self, cursor: Any) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+
+    def _claim_rows(
+        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
+    ) -> list[tuple[Any, ...]]:
+        cursor.execute(
+            "UPDATE obligations SET lease_owner = %s, lease_until = %s WHERE id IN ("
+            "  SELECT id FROM obligations WHERE state IN (%s, %s) AND next_action_at <= %s"
+            "  AND (lease_until IS NULL OR lease_until < %s) ORDER BY next_action_at LIMIT %s"
+            "  FOR UPDATE SKIP LOCKED"
+            ") RETURNING id, key, kind, ticket, source, action, comment_id, span_start, span_end, "
+            "due_at, remind_at, state, next_task, next_action_at, outcome, created_at",
+            (worker, lease_until, *ACTIVE_STATES, now, now, limit),
+        )
+        return list(cursor.fetchall())
+
+    def explain_claim(self, now: datetime, limit: int) -> str:
+        with self._transaction() as cursor:
+            cursor.execute(
+                "EXPLAIN SELECT id FROM obligations WHERE state IN (%s, %s) "
+                "AND next_action_at <= %s AND (lease_until IS NULL OR lease_until < %s) "
+                "ORDER BY next_action_at LIMIT %s FOR UPDATE SKIP LOCKED",
+                (*ACTIVE_STATES, to_micros(now), to_micros(now), limit),
+            )
+            return "\n".join(str(row[0]) for row in cursor.fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
