@@ -1,7 +1,7 @@
 """deescalate: help support agents handle difficult customers well.
 
-Rate customer messages on an escalation scale with the evidence (:func:`assess`), and more as the
-library grows. Importing the package is cheap: it loads no rule packs, no settings and nothing
+Rate customer messages on an escalation scale with the evidence (:func:`assess`), and suggest and
+render reply macros for a conversation (:func:`suggest_macros`, :func:`render_macro`). Importing the package is cheap: it loads no rule packs, no settings and nothing
 from the command line, server or helpdesk adapters until they are used.
 """
 
@@ -24,6 +24,7 @@ from deescalate.errors import (
     HelpdeskError,
     InputError,
     MissingExtraError,
+    MissingValuesError,
     NotFound,
     RateLimited,
     RulePackError,
@@ -31,6 +32,15 @@ from deescalate.errors import (
     TemplateError,
     UnknownTimeZoneError,
     WebhookVerificationError,
+)
+from deescalate.macros import (
+    Macro,
+    MacroLibrary,
+    MacroValues,
+    RenderedMacro,
+    Suggestion,
+    render_macro,
+    suggest_macros,
 )
 from deescalate.stages import STAGE_GUIDANCE, Stage
 
@@ -50,21 +60,29 @@ __all__ = [
     "DeescalateError",
     "HelpdeskError",
     "InputError",
+    "Macro",
+    "MacroLibrary",
+    "MacroValues",
     "MissingExtraError",
+    "MissingValuesError",
     "NotFound",
     "RateLimited",
+    "RenderedMacro",
     "RulePackError",
     "ScoringWeights",
     "Settings",
     "Signal",
     "Stage",
     "StoreError",
+    "Suggestion",
     "TemplateError",
     "UnknownTimeZoneError",
     "WebhookVerificationError",
     "__version__",
     "assess",
     "assess_many",
+    "render_macro",
+    "suggest_macros",
 ]
 
 

@@ -12,6 +12,7 @@ like) and any mutation; such a template fails with :class:`~deescalate.errors.Te
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,14 @@ if TYPE_CHECKING:
     from deescalate.macros.library import MacroLibrary
     from deescalate.stages import Stage
 
-__all__ = ["check_template", "placeholders_of", "render_macro", "render_template"]
+__all__ = [
+    "check_template",
+    "fill_placeholders",
+    "pick_variant",
+    "placeholders_of",
+    "render_macro",
+    "render_template",
+]
 
 _LOCALE_KEY = "_deescalate_locale"
 _TZ_KEY = "_deescalate_tz"
@@ -139,6 +147,24 @@ def render_template(source: str, values: MacroValues, *, macro: str | None = Non
         raise TemplateError(f"the template reads a value that does not exist: {exc}") from exc
     except JinjaTemplateError as exc:
         raise TemplateError(f"the template cannot be rendered: {exc}") from exc
+    return _SPACES.sub(" ", text).strip()
+
+
+def fill_placeholders(source: str, placeholders: Mapping[str, str]) -> str:
+    """Render ``source`` with text standing in for each value, for helpdesks' own macro systems.
+
+    A placeholder without an entry in ``placeholders`` becomes ``[name]``, a visible marker the
+    agent replaces before sending; the time filters pass such text through unchanged.
+    """
+    from jinja2.exceptions import SecurityError
+
+    context: dict[str, Any] = {name: placeholders.get(name, f"[{name}]") for name in placeholders_of(source)}
+    context[_LOCALE_KEY] = None
+    context[_TZ_KEY] = None
+    try:
+        text = _environment().from_string(source).render(context)
+    except SecurityError as exc:
+        raise TemplateError(f"the template tried something the sandbox forbids: {exc}") from exc
     return _SPACES.sub(" ", text).strip()
 
 

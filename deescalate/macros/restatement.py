@@ -118,6 +118,10 @@ _LEAD_IN = re.compile(
     r"like i said|once again|for the (?:\w+ )?time)[,:]?\s+)+",
     re.IGNORECASE,
 )
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b[^,.!:;\n]{0,30}[,!:;]\s*",
+    re.IGNORECASE,
+)
 _TRAILING = re.compile(r"[\s.!?…,;:]+$")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _WORD = re.compile(r"[\w'’]+")
@@ -174,6 +178,9 @@ def find_problem(messages: Sequence[str], *, language: str = "en") -> ProblemSta
         prepared = prepare(message)
         spans = split_sentences(prepared.text)
         for position, (start, end) in enumerate(spans):
+            greeting = _GREETING.match(prepared.text, start, end)
+            if greeting and len(_WORD.findall(prepared.text, greeting.end(), end)) >= 4:
+                start = greeting.end()  # "Hello there, my order ..." states the problem after all
             sentence = prepared.text[start:end]
             score = _score(sentence) - 0.6 * index - 0.15 * position
             if best is None or score > best[0]:
@@ -239,7 +246,7 @@ _OBJECT_AFTER = frozenset(
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _LOWER_FIRST = frozenset(
     "your you our we the a an it its this that these those there since when after before every "
-    "nothing no none both all".split()
+    "nothing no none both all his her their one two three four five six seven eight nine ten".split()
 )
 
 

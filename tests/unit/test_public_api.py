@@ -20,21 +20,29 @@ EXPECTED_ALL = [
     "DeescalateError",
     "HelpdeskError",
     "InputError",
+    "Macro",
+    "MacroLibrary",
+    "MacroValues",
     "MissingExtraError",
+    "MissingValuesError",
     "NotFound",
     "RateLimited",
+    "RenderedMacro",
     "RulePackError",
     "ScoringWeights",
     "Settings",
     "Signal",
     "Stage",
     "StoreError",
+    "Suggestion",
     "TemplateError",
     "UnknownTimeZoneError",
     "WebhookVerificationError",
     "__version__",
     "assess",
     "assess_many",
+    "render_macro",
+    "suggest_macros",
 ]
 
 
@@ -56,11 +64,13 @@ def test_unknown_attribute_raises_attribute_error() -> None:
 
 
 def test_import_is_light() -> None:
-    """``import deescalate`` loads no CLI, settings, YAML, pydantic or adapter module."""
+    """``import deescalate`` loads no CLI, settings, YAML, pydantic, Jinja2, Babel or adapter module."""
     heavy = [
         "deescalate.cli",
         "pydantic",
         "yaml",
+        "jinja2",
+        "babel",
         "zenpy",
         "jira",
         "deescalate_zendesk",
