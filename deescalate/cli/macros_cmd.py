@@ -57,27 +57,44 @@ def register(subparsers: Any) -> None:
     _common(suggest)
     suggest.add_argument("--solved", action="store_true", help="the ticket is solved")
     suggest.add_argument(
-        "--broken-promise", action="append", default=[], metavar="ISO",
+        "--broken-promise",
+        action="append",
+        default=[],
+        metavar="ISO",
         help="due time of a promise that was not kept (repeatable)",
     )
     suggest.add_argument("--status", help="where things stand, for follow-through updates")
-    suggest.add_argument("--next-contact-at", metavar="ISO", help="when the agent will be back in touch")
+    suggest.add_argument(
+        "--next-contact-at", metavar="ISO", help="when the agent will be back in touch"
+    )
     suggest.add_argument("--seed", help="vary the wording reproducibly (a ticket id, say)")
     suggest.add_argument("--limit", type=int, help="print at most this many suggestions")
     suggest.set_defaults(func=run_suggest)
 
-    export = actions.add_parser("export", help="export the macros for Zendesk (JSON) or Jira (text)")
+    export = actions.add_parser(
+        "export", help="export the macros for Zendesk (JSON) or Jira (text)"
+    )
     export.add_argument("--to", choices=("zendesk", "jira"), required=True)
     export.add_argument("--language", help="only this language (default: all)")
-    export.add_argument("--library", action="append", default=[], metavar="FILE",
-                        help="a team's macro file (repeatable)")
+    export.add_argument(
+        "--library",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a team's macro file (repeatable)",
+    )
     export.set_defaults(func=run_export)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--library", action="append", default=[], metavar="FILE",
-                        help="a team's macro file, loaded after the shipped ones (repeatable)")
+    parser.add_argument(
+        "--library",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a team's macro file, loaded after the shipped ones (repeatable)",
+    )
 
 
 def _value_options(parser: argparse.ArgumentParser) -> None:
@@ -90,8 +107,13 @@ def _value_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", help="where things stand")
     parser.add_argument("--locale", default="en", help="the customer's locale (default: en)")
     parser.add_argument("--tz", default="UTC", help="the customer's IANA time zone (default: UTC)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="a team's own placeholder (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a team's own placeholder (repeatable)",
+    )
 
 
 @contextmanager
@@ -114,21 +136,25 @@ def _library(args: argparse.Namespace) -> MacroLibrary:
 
 def run_list(args: argparse.Namespace) -> int:
     library = _library(args)
-    rows = [
-        {
-            "name": name,
-            "languages": list(library.languages_of(name)),
-            "title": library.get(name, library.languages_of(name)[0]).title,
-            "variants": len(library.get(name, library.languages_of(name)[0]).variants),
-        }
-        for name in library.names
-    ]
+    rows: list[dict[str, Any]] = []
+    for name in library.names:
+        languages = library.languages_of(name)
+        macro = library.get(name, "en" if "en" in languages else languages[0])
+        rows.append(
+            {
+                "name": name,
+                "languages": list(languages),
+                "title": macro.title,
+                "variants": len(macro.variants),
+            }
+        )
     if args.format == "json":
         write_json(rows, indent=2)
         return 0
     for row in rows:
+        langs = ",".join(row["languages"])
         sys.stdout.write(
-            f"{row['name']:<24} {','.join(row['languages']):<8} {row['variants']} variants  {row['title']}\n"
+            f"{row['name']:<24} {langs:<8} {row['variants']} variants  {row['title']}\n"
         )
     return 0
 
@@ -186,7 +212,9 @@ def _when(text: str | None, tz: str, what: str) -> datetime | None:
         try:
             moment = moment.replace(tzinfo=ZoneInfo(tz))
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise CliInputError(f"unknown time zone {tz!r}: use an IANA name such as 'Europe/Berlin'") from exc
+            raise CliInputError(
+                f"unknown time zone {tz!r}: use an IANA name such as 'Europe/Berlin'"
+            ) from exc
     return moment
 
 
@@ -219,11 +247,17 @@ def run_render(args: argparse.Namespace) -> int:
     )
     stage = Stage(args.stage) if args.stage else None
     with _bad_input():
-        rendered = render_macro(args.name, values, variant=args.variant, stage=stage, library=library)
+        rendered = render_macro(
+            args.name, values, variant=args.variant, stage=stage, library=library
+        )
     if args.format == "json":
         write_json(
-            {"macro": rendered.macro, "variant": rendered.variant,
-             "language": rendered.language, "text": rendered.text},
+            {
+                "macro": rendered.macro,
+                "variant": rendered.variant,
+                "language": rendered.language,
+                "text": rendered.text,
+            },
             indent=2,
         )
     else:
@@ -254,8 +288,12 @@ def _conversation(raw: str, source: str) -> tuple[Conversation, dict[str, Any]]:
         if at is not None and not isinstance(at, str):
             raise CliInputError(f"{source}: message {number}: 'at' must be an ISO 8601 string")
         messages.append(
-            Message(item["role"], item["text"], _when(at, tz, f"message {number}"),
-                    public=bool(item.get("public", True)))
+            Message(
+                item["role"],
+                item["text"],
+                _when(at, tz, f"message {number}"),
+                public=bool(item.get("public", True)),
+            )
         )
     conversation = Conversation(
         tuple(messages), customer_name=data.get("customer_name"), agent_name=data.get("agent_name")
@@ -281,9 +319,13 @@ def run_suggest(args: argparse.Namespace) -> int:
     )
     with _bad_input():
         suggestions = suggest_macros(
-            conversation, values, solved=args.solved or bool(data.get("solved")),
-            broken_promises=[b for b in broken if b is not None], library=library,
-            seed=args.seed, limit=args.limit,
+            conversation,
+            values,
+            solved=args.solved or bool(data.get("solved")),
+            broken_promises=[b for b in broken if b is not None],
+            library=library,
+            seed=args.seed,
+            limit=args.limit,
         )
     if args.format == "json":
         write_json([s.to_dict() for s in suggestions], indent=2)

@@ -33,6 +33,7 @@ from deescalate.stages import Stage
 
 __all__ = ["MacroLibrary", "builtin_library_paths", "language_of", "load_library_file"]
 
+
 def builtin_library_paths() -> list[Path]:
     """The library files shipped with deescalate, in load order."""
     folder = resources.files("deescalate.macros") / "library"
@@ -52,7 +53,9 @@ def _model() -> Any:
     from deescalate.macros.render import check_template
 
     stage_name = Literal["calm", "frustrated", "upset", "angry", "irate"]
-    step_name = Literal["let-vent", "listen-actively", "acknowledge", "apologize", "restate", "solve"]
+    step_name = Literal[
+        "let-vent", "listen-actively", "acknowledge", "apologize", "restate", "solve"
+    ]
 
     class VariantEntry(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
@@ -108,7 +111,9 @@ def load_library_file(path: str | Path) -> tuple[Macro, ...]:
     seen: set[str] = set()
     for entry in parsed.macros:
         if entry.name in seen:
-            raise RulePackError("duplicate macro name in this file", path=str(path), rule=entry.name, key="name")
+            raise RulePackError(
+                "duplicate macro name in this file", path=str(path), rule=entry.name, key="name"
+            )
         seen.add(entry.name)
         variants = tuple(
             Variant(
@@ -195,7 +200,9 @@ class MacroLibrary:
         if name not in self.names:
             raise InputError(f"unknown macro {name!r} (macros: {', '.join(self.names)})")
         languages = ", ".join(self.languages_of(name))
-        raise InputError(f"macro {name!r} is not available in {language!r} (languages: {languages})")
+        raise InputError(
+            f"macro {name!r} is not available in {language!r} (languages: {languages})"
+        )
 
 
 def language_of(locale: str) -> str:

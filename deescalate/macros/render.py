@@ -158,7 +158,9 @@ def fill_placeholders(source: str, placeholders: Mapping[str, str]) -> str:
     """
     from jinja2.exceptions import SecurityError
 
-    context: dict[str, Any] = {name: placeholders.get(name, f"[{name}]") for name in placeholders_of(source)}
+    context: dict[str, Any] = {
+        name: placeholders.get(name, f"[{name}]") for name in placeholders_of(source)
+    }
     context[_LOCALE_KEY] = None
     context[_TZ_KEY] = None
     try:
@@ -168,7 +170,9 @@ def fill_placeholders(source: str, placeholders: Mapping[str, str]) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def pick_variant(variants: tuple[Variant, ...], stage: Stage | None, situations: frozenset[str]) -> Variant:
+def pick_variant(
+    variants: tuple[Variant, ...], stage: Stage | None, situations: frozenset[str]
+) -> Variant:
     """The first variant written for ``stage`` whose situations all hold, preferring the most specific.
 
     Variants written for situations that do not hold are skipped; when none fits, the first

@@ -63,8 +63,11 @@ _PROBLEM_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             1.2,
         ),
         (r"\b(?:my|our)\s+[a-z]", 1.0),
-        (r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-         r"last (?:week|month|night)|hours?|days?|weeks?|months?)\b", 0.6),
+        (
+            r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+            r"last (?:week|month|night)|hours?|days?|weeks?|months?)\b",
+            0.6,
+        ),
     )
 )
 
@@ -81,25 +84,69 @@ _NOISE_CUES: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (
             _words(
-                "unacceptable", "ridiculous", "joke", "pathetic", "absurd", "disgrace", "disgraceful",
-                "terrible", "worst", "useless", "incompetent", "awful", "shocking", "outrageous",
-                "insane", "nightmare", "clowns", "scam", "shameful", "embarrassing", "horrible",
-                "rubbish", "garbage", "seriously", "unbelievable", "fed up", "enough",
+                "unacceptable",
+                "ridiculous",
+                "joke",
+                "pathetic",
+                "absurd",
+                "disgrace",
+                "disgraceful",
+                "terrible",
+                "worst",
+                "useless",
+                "incompetent",
+                "awful",
+                "shocking",
+                "outrageous",
+                "insane",
+                "nightmare",
+                "clowns",
+                "scam",
+                "shameful",
+                "embarrassing",
+                "horrible",
+                "rubbish",
+                "garbage",
+                "seriously",
+                "unbelievable",
+                "fed up",
+                "enough",
             ),
             2.0,
         ),
         (
             _words(
-                "lawyer", "attorney", "sue", "court", "reviews?", "twitter", "social media", "press",
-                "chargeback", "ombudsman", "regulator", "bbb", "switch(?:ing)?", "competitor",
-                "another provider", "take my business",
+                "lawyer",
+                "attorney",
+                "sue",
+                "court",
+                "reviews?",
+                "twitter",
+                "social media",
+                "press",
+                "chargeback",
+                "ombudsman",
+                "regulator",
+                "bbb",
+                "switch(?:ing)?",
+                "competitor",
+                "another provider",
+                "take my business",
             ),
             2.5,
         ),
-        (_words("manager", "supervisor", "someone (?:else|competent|who)", "speak to", "talk to"), 2.5),
+        (
+            _words(
+                "manager", "supervisor", "someone (?:else|competent|who)", "speak to", "talk to"
+            ),
+            2.5,
+        ),
         (r"^(?:why|how (?:hard|difficult|many times|long)|what (?:is|'s) wrong|who)\b", 1.5),
-        (r"^(?:please|pls|can you|could you|would you|i want|i need|i expect|i demand|i'd like|"
-         r"i would like|fix|sort|get)\b", 1.8),
+        (
+            r"^(?:please|pls|can you|could you|would you|i want|i need|i expect|i demand|i'd like|"
+            r"i would like|fix|sort|get)\b",
+            1.8,
+        ),
         (r"\b(?:i['’]?ll|i will|i['’]?m going to|i am going to|or else|otherwise)\b", 1.2),
         (_words("you people", "your company", "you guys always", "every time i", "typical"), 1.5),
         (r"\b(?:as i (?:already )?(?:said|told|mentioned|explained))\b", 0.5),
@@ -160,7 +207,9 @@ def _best_clause(sentence: str) -> tuple[int, int]:
     if len(pieces) == 1 or _noise(sentence) < 1.0:
         return 0, len(sentence)
     quiet = [
-        p for p in pieces if len(_WORD.findall(sentence[p[0] : p[1]])) >= 4 and _noise(sentence[p[0] : p[1]]) < 1.0
+        p
+        for p in pieces
+        if len(_WORD.findall(sentence[p[0] : p[1]])) >= 4 and _noise(sentence[p[0] : p[1]]) < 1.0
     ]
     if not quiet:
         return 0, len(sentence)

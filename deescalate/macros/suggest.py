@@ -110,61 +110,130 @@ def _fill_values(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What the ranking looks at: stages, steps shown, signals, and the ticket's status."""
+
+    stage: Stage
+    peak: Stage
+    steps: frozenset[str]
+    latest: frozenset[str]
+    solved: bool
+    broken: bool
+
+
+def _state(
+    conversation: Conversation, summary: ConversationSummary, *, solved: bool, broken: bool
+) -> _State:
+    latest = summary.assessments[-1][1].codes if summary.assessments else frozenset()
+    ever = frozenset(code for _, a in summary.assessments for code in a.codes)
+    return _State(
+        stage=summary.current_stage,
+        peak=summary.peak_stage,
+        steps=summary.steps_shown or _steps_in_replies(conversation),
+        latest=latest,
+        solved=solved,
+        broken=broken or "broken-promise" in ever,
+    )
+
+
 def _rank(
     conversation: Conversation, summary: ConversationSummary, *, solved: bool, broken: bool
 ) -> list[_Pick]:
-    stage, peak = summary.current_stage, summary.peak_stage
-    steps = summary.steps_shown or _steps_in_replies(conversation)
-    latest = summary.assessments[-1][1].codes if summary.assessments else frozenset()
-    ever = frozenset(code for _, a in summary.assessments for code in a.codes)
-    broken = broken or "broken-promise" in ever
-    picks: list[_Pick] = []
-    if broken and solved:
-        picks.append(_Pick("apology", 1.0, "the ticket is solved but a promise to the customer "
-                           "was broken: apologize for the missed follow-through",
-                           frozenset({"broken-promise", "solved"})))
-    elif broken:
-        picks.append(_Pick("follow-through-update", 0.95, "a promise to the customer was broken: "
-                           "give the update now, even without a resolution",
-                           frozenset({"broken-promise"})))
-        if "apologize" not in steps:
-            picks.append(_Pick("apology", 0.9, "a promise to the customer was broken and no reply "
-                               "has apologized for it", frozenset({"broken-promise"})))
-    unheard = "feels-unheard" in latest
-    if stage >= Stage.UPSET and "acknowledge" not in steps:
-        score = 0.97 if stage >= Stage.ANGRY else 0.85
-        picks.append(_Pick("acknowledgement", score, f"the customer is {stage} and no reply has "
-                           "acknowledged how they feel", frozenset({"feels-unheard"} if unheard else ())))
-    elif stage == Stage.FRUSTRATED and "acknowledge" not in steps:
-        picks.append(_Pick("acknowledgement", 0.6, "the customer is frustrated and no reply has "
-                           "acknowledged it yet"))
-    if not broken and stage >= Stage.UPSET and "apologize" not in steps:
-        picks.append(_Pick("apology", 0.7, f"the customer is {stage} and has had no apology; "
-                           "regret for the trouble is not an admission of fault"))
-    if not solved and "restate" not in steps:
-        if unheard:
-            picks.append(_Pick("restatement", 0.9, "the customer says they are not being heard: "
-                               "restate the problem in their words and ask them to confirm it"))
-        elif stage >= Stage.ANGRY:
-            picks.append(_Pick("restatement", 0.8, f"the customer is {stage}: restate the problem "
-                               "and verify it before solving"))
-        else:
-            picks.append(_Pick("restatement", 0.5, "no reply has restated the problem yet"))
-    if "asks-for-manager" in latest:
-        picks.append(_Pick("handoff", 0.92, "the customer asks for a supervisor or someone else"))
-    elif stage is Stage.IRATE:
-        picks.append(_Pick("handoff", 0.55, "the customer is irate: offer a supervisor if the "
-                           "next reply does not help"))
-    if not solved and not broken and "solve" not in steps:
-        picks.append(_Pick("hold-or-callback", 0.45, "no reply has given a next step yet: offer "
-                           "to keep working while they wait, or to contact them back"))
-    if solved:
-        score, why = (0.8, f"the ticket was solved after the customer reached {peak}") if (
-            peak >= Stage.UPSET) else (0.4, "the ticket is solved")
-        picks.append(_Pick("follow-up-check", score, f"{why}: check that the fix has held",
-                           frozenset({"solved"})))
+    state = _state(conversation, summary, solved=solved, broken=broken)
+    picks = [*_promise_picks(state), *_feeling_picks(state), *_progress_picks(state)]
     order = {name: i for i, name in enumerate(MACRO_NAMES)}
     return sorted(picks, key=lambda p: (-p.score, order.get(p.macro, len(order))))
+
+
+_BROKEN = frozenset({"broken-promise"})
+
+
+def _promise_picks(state: _State) -> list[_Pick]:
+    """A broken promise: the apology on a solved ticket, else the overdue update first."""
+    if not state.broken:
+        return []
+    if state.solved:
+        why = "the ticket is solved but a promise to the customer was broken"
+        return [
+            _Pick(
+                "apology",
+                1.0,
+                f"{why}: apologize for the missed follow-through",
+                _BROKEN | {"solved"},
+            )
+        ]
+    why = "a promise to the customer was broken"
+    picks = [
+        _Pick(
+            "follow-through-update",
+            0.95,
+            f"{why}: give the update now, even without a resolution",
+            _BROKEN,
+        )
+    ]
+    if "apologize" not in state.steps:
+        picks.append(_Pick("apology", 0.9, f"{why} and no reply has apologized for it", _BROKEN))
+    return picks
+
+
+def _feeling_picks(state: _State) -> list[_Pick]:
+    """Acknowledge, apologize and restate for a customer whose feelings are not yet met."""
+    stage, steps, picks = state.stage, state.steps, []
+    unheard = "feels-unheard" in state.latest
+    if stage >= Stage.FRUSTRATED and "acknowledge" not in steps:
+        score = 0.97 if stage >= Stage.ANGRY else 0.85 if stage >= Stage.UPSET else 0.6
+        why = f"the customer is {stage} and no reply has acknowledged how they feel"
+        picks.append(
+            _Pick(
+                "acknowledgement",
+                score,
+                why,
+                frozenset({"feels-unheard"}) if unheard else frozenset(),
+            )
+        )
+    if not state.broken and stage >= Stage.UPSET and "apologize" not in steps:
+        why = f"the customer is {stage} and has had no apology"
+        picks.append(_Pick("apology", 0.7, f"{why}; regret for the trouble admits no fault"))
+    if not state.solved and "restate" not in steps:
+        if unheard:
+            why = "the customer says they are not being heard: restate the problem in their words"
+            picks.append(_Pick("restatement", 0.9, f"{why} and ask them to confirm it"))
+        elif stage >= Stage.ANGRY:
+            why = f"the customer is {stage}: restate the problem and verify it before solving"
+            picks.append(_Pick("restatement", 0.8, why))
+        else:
+            picks.append(_Pick("restatement", 0.5, "no reply has restated the problem yet"))
+    return picks
+
+
+def _progress_picks(state: _State) -> list[_Pick]:
+    """Handoff, a next step on an open ticket, and the follow-up check on a solved one."""
+    picks = []
+    if "asks-for-manager" in state.latest:
+        picks.append(_Pick("handoff", 0.92, "the customer asks for a supervisor or someone else"))
+    elif state.stage is Stage.IRATE:
+        why = "the customer is irate: offer a supervisor if the next reply does not help"
+        picks.append(_Pick("handoff", 0.55, why))
+    if not state.solved and not state.broken and "solve" not in state.steps:
+        why = "no reply has given a next step yet: offer to keep working while they wait"
+        picks.append(_Pick("hold-or-callback", 0.45, f"{why}, or to contact them back"))
+    if state.solved:
+        upset = state.peak >= Stage.UPSET
+        why = (
+            f"the ticket was solved after the customer reached {state.peak}"
+            if upset
+            else ("the ticket is solved")
+        )
+        picks.append(
+            _Pick(
+                "follow-up-check",
+                0.8 if upset else 0.4,
+                f"{why}: check that the fix has held",
+                frozenset({"solved"}),
+            )
+        )
+    return picks
 
 
 _STEP_CUES = {
