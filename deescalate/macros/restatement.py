@@ -287,6 +287,7 @@ _SWAPS = {
     "yourself": "ourselves",
     "yourselves": "ourselves",
 }
+_I_FORMS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})  # capitalized anywhere, so no signal
 _AFTER_I = {"am": "are", "was": "were", "wasn't": "weren't"}
 _OBJECT_AFTER = frozenset(
     "to for with from at by of about on in into than me charged billed told sent gave promised "
@@ -294,7 +295,7 @@ _OBJECT_AFTER = frozenset(
 )
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _LOWER_FIRST = frozenset(
-    "your you our we the a an it its this that these those there since when after before every "
+    "your you you're you've you'd you'll we're we've our we the a an it its this that these those there since when after before every "
     "nothing no none both all his her their one two three four five six seven eight nine ten".split()
 )
 
@@ -318,7 +319,7 @@ def to_second_person(text: str) -> str:
             swapped = "us" if previous in _OBJECT_AFTER else "we"
         else:
             swapped = _SWAPS.get(key, word)
-        if swapped is not word and word[:1].isupper() and key != "i":
+        if swapped is not word and word[:1].isupper() and key not in _I_FORMS:
             swapped = swapped[:1].upper() + swapped[1:]
         out.append(text[cursor : match.start()])
         out.append(swapped.replace("'", "’") if "’" in word else swapped)
@@ -327,6 +328,6 @@ def to_second_person(text: str) -> str:
     out.append(text[cursor:])
     result = "".join(out)
     first = _TOKEN.match(result)
-    if first and first.group(0).lower() in _LOWER_FIRST:
+    if first and first.group(0).lower().replace("’", "'") in _LOWER_FIRST:
         result = result[:1].lower() + result[1:]
     return result
