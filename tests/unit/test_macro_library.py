@@ -64,7 +64,7 @@ def test_get_by_locale_uses_its_language() -> None:
 
 def test_unknown_macro_names_the_known_ones() -> None:
     """Asking for a macro that does not exist lists those that do."""
-    with pytest.raises(InputError, match="unknown macro 'apologise'.*apology"):
+    with pytest.raises(InputError, match=r"unknown macro 'apologise'.*apology"):
         MacroLibrary.default().get("apologise")
 
 
@@ -136,7 +136,7 @@ def test_errors_name_file_macro_and_key(tmp_path: Path, broken: str, pattern: st
 def test_template_syntax_error_is_reported_at_load(tmp_path: Path) -> None:
     """An unclosed placeholder fails when the file is loaded, naming the macro."""
     path = _write(tmp_path, TEAM_FILE.replace("{{ bank_days }}", "{{ bank_days"))
-    with pytest.raises(RulePackError, match="refund-status.*template syntax error"):
+    with pytest.raises(RulePackError, match=r"refund-status.*template syntax error"):
         load_library_file(path)
 
 
@@ -157,5 +157,5 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
 def test_not_yaml_is_an_error(tmp_path: Path) -> None:
     """A file that is not YAML names the file."""
     path = _write(tmp_path, "macros: [\n")
-    with pytest.raises(RulePackError, match="team.yaml: not valid YAML"):
+    with pytest.raises(RulePackError, match=r"team\.yaml: not valid YAML"):
         load_library_file(path)

@@ -30,7 +30,8 @@ def test_every_shipped_variant_renders(name: str, language: str, variant: str) -
     """Each variant of each macro renders with realistic values and no template syntax left."""
     rendered = render_macro(name, values(language), variant=variant)
     assert rendered.language == language
-    assert "{{" not in rendered.text and "}}" not in rendered.text
+    assert "{{" not in rendered.text
+    assert "}}" not in rendered.text
     assert values(language).customer_name in rendered.text  # type: ignore[operator]
     assert "  " not in rendered.text
 
@@ -42,7 +43,8 @@ def test_dates_follow_the_customers_locale_and_zone() -> None:
     assert "15:00" in spanish
     english = render_macro("apology", values("en"), variant="missed-update").text
     assert "Tuesday, November 24, 2026" in english
-    assert "9:00" in english and "AM" in english
+    assert "9:00" in english
+    assert "AM" in english
 
 
 def test_british_english_uses_its_own_formats() -> None:
@@ -70,14 +72,18 @@ def test_blank_value_counts_as_missing() -> None:
 
 def test_team_placeholders_come_from_extra() -> None:
     """A team's own placeholder is filled from ``extra``."""
-    text = render_template("{{ customer_name }}: {{ bank_days }} days", values(extra={"bank_days": "3"}))
+    text = render_template(
+        "{{ customer_name }}: {{ bank_days }} days", values(extra={"bank_days": "3"})
+    )
     assert text == "Dana: 3 days"
 
 
 def test_naive_time_is_refused() -> None:
     """A time without a zone cannot be shown in the customer's zone."""
     with pytest.raises(InputError, match="time-zone aware"):
-        render_macro("apology", values(promised_at=datetime(2026, 1, 5, 9)), variant="missed-update")
+        render_macro(
+            "apology", values(promised_at=datetime(2026, 1, 5, 9)), variant="missed-update"
+        )
 
 
 def test_unknown_time_zone() -> None:

@@ -25,7 +25,8 @@ def test_angry_unacknowledged_customer_gets_acknowledgement_first() -> None:
     first = suggestions[0]
     assert first.macro == "acknowledgement"
     assert "acknowledged" in first.reason
-    assert first.text is not None and first.text.startswith("Dana")
+    assert first.text is not None
+    assert first.text.startswith("Dana")
 
 
 def test_angry_customer_also_gets_restatement_with_their_problem() -> None:
@@ -83,7 +84,10 @@ def test_broken_promises_may_be_ledger_objects() -> None:
 def test_broken_promise_in_the_customers_words_counts() -> None:
     """'You said someone would call me back' on an open ticket brings the overdue update first."""
     convo = conversation(
-        ("customer", "You said someone would call me back yesterday and nobody did. My internet is still down.")
+        (
+            "customer",
+            "You said someone would call me back yesterday and nobody did. My internet is still down.",
+        )
     )
     suggestions = suggest_macros(convo, VALUES)
     assert suggestions[0].macro == "follow-through-update"
@@ -92,7 +96,9 @@ def test_broken_promise_in_the_customers_words_counts() -> None:
 
 def test_update_without_status_says_what_is_missing() -> None:
     """The overdue update cannot be written without the status: no blank, the names instead."""
-    suggestions = suggest_macros(conversation(("customer", ANGRY)), VALUES, broken_promises=[PROMISED])
+    suggestions = suggest_macros(
+        conversation(("customer", ANGRY)), VALUES, broken_promises=[PROMISED]
+    )
     update = next(s for s in suggestions if s.macro == "follow-through-update")
     assert update.text is None
     assert "status" in update.missing
@@ -107,10 +113,13 @@ def test_update_renders_when_the_status_is_given() -> None:
         next_contact_at=datetime(2026, 11, 25, 15, 0, tzinfo=UTC),
         tz="America/New_York",
     )
-    suggestions = suggest_macros(conversation(("customer", ANGRY)), values, broken_promises=[PROMISED])
+    suggestions = suggest_macros(
+        conversation(("customer", ANGRY)), values, broken_promises=[PROMISED]
+    )
     update = next(s for s in suggestions if s.macro == "follow-through-update")
     assert update.variant == "late"
-    assert update.text is not None and "replacement part arrives" in update.text
+    assert update.text is not None
+    assert "replacement part arrives" in update.text
 
 
 def test_request_for_a_manager_gets_the_handoff() -> None:
@@ -143,7 +152,8 @@ def test_spanish_locale_gives_spanish_text() -> None:
     """The customer's locale chooses the language of every suggestion."""
     values = MacroValues(company="Northwind", locale="es_ES", tz="Europe/Madrid")
     suggestions = suggest_macros(conversation(("customer", ANGRY), name="Lucía"), values)
-    assert suggestions[0].text is not None and "Lucía" in suggestions[0].text
+    assert suggestions[0].text is not None
+    assert "Lucía" in suggestions[0].text
     assert any("¿" in (s.text or "") for s in suggestions)
 
 
@@ -153,7 +163,9 @@ def test_seed_varies_wording_reproducibly() -> None:
     first = [s.variant for s in suggest_macros(convo, VALUES, seed="ticket-1")]
     again = [s.variant for s in suggest_macros(convo, VALUES, seed="ticket-1")]
     assert first == again
-    seen = {tuple(s.variant for s in suggest_macros(convo, VALUES, seed=f"t{i}")) for i in range(12)}
+    seen = {
+        tuple(s.variant for s in suggest_macros(convo, VALUES, seed=f"t{i}")) for i in range(12)
+    }
     assert len(seen) > 1
 
 

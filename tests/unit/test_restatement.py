@@ -78,7 +78,10 @@ def test_other_languages_keep_the_customers_words() -> None:
         ("I am locked out of my account", "you are locked out of your account"),
         ("you charged me twice", "we charged you twice"),
         ("I told you twice", "you told us twice"),
-        ("your engineer never showed up at our house", "our engineer never showed up at your house"),
+        (
+            "your engineer never showed up at our house",
+            "our engineer never showed up at your house",
+        ),
         ("I've waited for my refund since May", "you've waited for your refund since May"),
         ("We can't log in to our dashboard", "you can't log in to your dashboard"),
         ("I’m still waiting for my parcel", "you’re still waiting for your parcel"),
