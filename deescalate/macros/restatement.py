@@ -159,7 +159,7 @@ _CLAUSE_SPLIT = re.compile(
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(
-    r"^(?:(?:so|well|basically|anyway|also|and|but|again|honestly|seriously|look|listen|ok(?:ay)?|"
+    r"^(?:(?:hi|hello|hey|so|well|basically|anyway|also|and|but|again|honestly|seriously|look|listen|ok(?:ay)?|"
     r"now|plus|first(?:ly)?|the thing is|the problem is that|the problem is|the issue is that|"
     r"the issue is|long story short|as i (?:already )?(?:said|told you|mentioned|explained)(?: before)?|"
     r"like i said|once again|for the (?:\w+ )?time)[,:]?\s+)+",
