@@ -107,8 +107,10 @@ class MacroValues:
 
     def as_context(self) -> dict[str, Any]:
         """The template variables that have a value (blank strings are left out)."""
-        values: dict[str, Any] = {name: getattr(self, name) for name in PLACEHOLDERS}
-        values.update(self.extra)
+        values: dict[str, Any] = dict(self.extra)
+        for name in PLACEHOLDERS:
+            if getattr(self, name) is not None:
+                values[name] = getattr(self, name)
         return {
             key: value
             for key, value in values.items()

@@ -6,7 +6,8 @@ Templates are Jinja2 text with the placeholders of :data:`~deescalate.macros.mod
 ``MacroValues.tz``. Before rendering, every placeholder the template uses is checked: if any has
 no value, :class:`~deescalate.errors.MissingValuesError` lists them all, so a customer never sees a
 blank. The sandbox refuses attribute access to Python internals (``__class__``, ``mro`` and the
-like) and any mutation; such a template fails with :class:`~deescalate.errors.TemplateError`.
+like), any mutation, the power operator and huge repetitions (``"x" * 10**9``); such a template
+fails with :class:`~deescalate.errors.TemplateError`.
 """
 
 from __future__ import annotations
@@ -42,13 +43,31 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _ENV: ImmutableSandboxedEnvironment | None = None
 
 
+_MAX_REPEAT = 10_000  # characters or items a template may build with ``*``
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
     global _ENV
     if _ENV is None:
         from jinja2 import StrictUndefined, pass_context
+        from jinja2.exceptions import SecurityError
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-        env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        class _Sandbox(ImmutableSandboxedEnvironment):
+            """The immutable sandbox, also refusing ``**`` and huge ``"x" * n`` repetitions."""
+
+            intercepted_binops = frozenset({"*", "**"})
+
+            def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+                if operator == "**":
+                    raise SecurityError("the power operator is not allowed in macros")
+                sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+                counts = [v for v in (left, right) if isinstance(v, int)]
+                if sized and counts and len(sized[0]) * counts[0] > _MAX_REPEAT:
+                    raise SecurityError(f"repetition beyond {_MAX_REPEAT} is not allowed in macros")
+                return super().call_binop(context, operator, left, right)
+
+        env = _Sandbox(undefined=StrictUndefined, autoescape=False)
         env.filters["date"] = pass_context(_format_date)
         env.filters["time"] = pass_context(_format_time)
         env.filters["datetime"] = pass_context(_format_datetime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -121,6 +122,9 @@ ESCAPES = [
     "{{ customer_name.format.__self__ }}",
     "{% set x = [] %}{{ x.append(1) }}",
     "{{ extra.update({'a': 'b'}) }}",
+    "{{ 'ab' * 1000000 }}",
+    "{{ customer_name * 100000 }}",
+    "{{ 2 ** 2 }}",
 ]
 
 
@@ -135,3 +139,22 @@ def test_sandbox_error_does_not_render_anything() -> None:
     """A template that tries to escape fails as a whole: no partial text is returned."""
     with pytest.raises(TemplateError, match="sandbox forbids"):
         render_template("Hi {{ customer_name }} {{ customer_name.__class__ }}", values())
+
+
+def test_team_file_with_an_escape_fails_at_render(tmp_path: Path) -> None:
+    """A team's template that reaches for internals loads, but rendering it raises TemplateError."""
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        "library: evil\nlanguage: en\nmacros:\n  - name: evil\n    title: Evil\n"
+        "    variants:\n      - id: a\n        stages: [calm]\n"
+        '        text: "{{ customer_name.__class__.__base__.__subclasses__() }}"\n',
+        encoding="utf-8",
+    )
+    library = MacroLibrary.load([path])
+    with pytest.raises(TemplateError, match="sandbox forbids"):
+        render_macro("evil", values(), library=library)
+
+
+def test_small_repetition_is_allowed() -> None:
+    """Ordinary use of ``*`` in a template still works."""
+    assert render_template("{{ '-' * 3 }} {{ customer_name }}", values()) == "--- Dana"
