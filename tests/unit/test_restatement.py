@@ -16,12 +16,15 @@ CASES: list[dict[str, object]] = yaml.safe_load(
 HOLDOUT: list[dict[str, object]] = yaml.safe_load(
     (DATA / "restatement_holdout.yaml").read_text(encoding="utf-8")
 )
+SPANISH: list[dict[str, object]] = yaml.safe_load(
+    (DATA / "restatement_cases_es.yaml").read_text(encoding="utf-8")
+)
 ACCURACY_FLOOR = 0.85
 
 
-def _hit(case: dict[str, object]) -> bool:
+def _hit(case: dict[str, object], language: str = "en") -> bool:
     messages = [str(m) for m in case["messages"]]  # type: ignore[attr-defined]
-    found = find_problem(messages)
+    found = find_problem(messages, language=language)
     return found is not None and str(case["expect"]).lower() in found.clause.lower()
 
 
@@ -39,6 +42,14 @@ def test_picks_the_problem_sentence_on_held_out_complaints() -> None:
     hits = sum(_hit(case) for case in HOLDOUT)
     accuracy = hits / len(HOLDOUT)
     print(f"\nrestatement accuracy (held-out cases): {hits}/{len(HOLDOUT)} = {accuracy:.1%}")
+    assert accuracy >= ACCURACY_FLOOR
+
+
+def test_picks_the_problem_sentence_in_spanish() -> None:
+    """Spanish complaints are read with the Spanish cues."""
+    hits = sum(_hit(case, "es") for case in SPANISH)
+    accuracy = hits / len(SPANISH)
+    print(f"\nrestatement accuracy (Spanish cases): {hits}/{len(SPANISH)} = {accuracy:.1%}")
     assert accuracy >= ACCURACY_FLOOR
 
 
