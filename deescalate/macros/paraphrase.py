@@ -40,6 +40,9 @@ _OBJECT_AFTER = frozenset(
     "to for with from at by of about on in into than me charged billed told sent gave promised "
     "asked called emailed contacted".split()
 )
+_NEW_SUBJECT = frozenset(
+    "he she it they you we this that the a an my your our his her their".split()
+)
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _LOWER_FIRST = frozenset(
     "your you you're you've you'd you'll we're we've our we the a an it its this that these those there since when after before every "
@@ -57,11 +60,18 @@ def to_second_person(text: str) -> str:
     out: list[str] = []
     cursor = 0
     previous = ""
+    subject_i = False  # the customer is the subject of the clause so far
     for match in _TOKEN.finditer(text):
         word = match.group(0)
         key = word.lower().replace("’", "'")
-        if previous in {"i", "we"} and key in _AFTER_I:
-            swapped = _AFTER_I[key]
+        if key in _I_FORMS:
+            subject_i = True
+        elif key in _NEW_SUBJECT:
+            subject_i = False
+        if key in _AFTER_I and (
+            previous in {"i", "we"} or (subject_i and previous in {"and", "but", "then", "or"})
+        ):
+            swapped = _AFTER_I[key]  # "I called and was told" -> "you called and were told"
         elif key == "you":
             swapped = "us" if previous in _OBJECT_AFTER else "we"
         else:

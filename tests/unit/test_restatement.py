@@ -111,6 +111,11 @@ def test_other_languages_keep_the_customers_words() -> None:
         ("I’m still waiting for my parcel", "you’re still waiting for your parcel"),
         ("The app logs me out", "the app logs you out"),
         ("Netflix won't load on my TV", "Netflix won't load on your TV"),
+        (
+            "I rang on Tuesday and was promised a call",
+            "you rang on Tuesday and were promised a call",
+        ),
+        ("I said the parcel came and was damaged", "you said the parcel came and was damaged"),
     ],
 )
 def test_first_person_becomes_second_person(customer: str, restated: str) -> None:
