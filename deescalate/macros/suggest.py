@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from deescalate.conversation import Conversation, ConversationSummary, Role, summarize
-from deescalate.errors import MissingValuesError
+from deescalate.errors import InputError, MissingValuesError
 from deescalate.macros.models import MACRO_NAMES, MacroValues, Suggestion, Variant
 from deescalate.macros.render import render_template
 from deescalate.macros.restatement import find_problem
@@ -72,6 +72,8 @@ def suggest_macros(
     ticket is solved; ``broken_promises`` are promises to this customer whose due time passed
     unkept (due times, or objects with ``due_at``), the latest of which fills ``promised_at``.
     A customer message with the ``broken-promise`` signal counts as a broken promise too.
+    A locale whose language has no macros at all is an :class:`~deescalate.errors.InputError`;
+    a macro missing in that language (a team's English-only macro, say) is left out.
     ``seed`` (a ticket id, say) varies the wording between tickets, reproducibly.
     """
     from deescalate.macros.library import MacroLibrary, language_of
@@ -81,6 +83,9 @@ def suggest_macros(
     values = _fill_values(conversation, values or MacroValues(), broken_promises)
     picks = _rank(conversation, summary, solved=solved, broken=bool(broken_promises))
     language = language_of(values.locale)
+    if language not in library.languages:
+        known = ", ".join(library.languages)
+        raise InputError(f"no macros in {values.locale!r} (languages: {known})")
     suggestions: list[Suggestion] = []
     for pick in picks:
         if not library.has(pick.macro, language):
@@ -95,6 +100,8 @@ def _fill_values(
 ) -> MacroValues:
     due = [b if isinstance(b, datetime) else b.due_at for b in broken]
     known = [d for d in due if d is not None]
+    if any(d.tzinfo is None or d.utcoffset() is None for d in known):
+        raise InputError("broken promises' due times must be time-zone aware")
     problem = values.problem
     if problem is None:
         found = find_problem(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from deescalate import MacroValues, Suggestion, suggest_macros
+import pytest
+
+from deescalate import InputError, MacroValues, Suggestion, suggest_macros
 from tests.unit.macro_factories import PROMISED, conversation
 
 ANGRY = (
@@ -179,3 +181,17 @@ def test_suggestions_are_ordered_by_score() -> None:
     """Suggestions come best first."""
     scores = [s.score for s in suggest_macros(conversation(("customer", ANGRY)), VALUES)]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_locale_without_macros_is_an_error() -> None:
+    """A language with no macros at all is reported, not answered with an empty list."""
+    with pytest.raises(InputError, match=r"no macros in 'de_DE' \(languages: en, es\)"):
+        suggest_macros(conversation(("customer", ANGRY)), MacroValues(locale="de_DE"))
+
+
+def test_naive_broken_promise_is_an_error() -> None:
+    """A due time without a zone cannot be shown to the customer."""
+    with pytest.raises(InputError, match="time-zone aware"):
+        suggest_macros(
+            conversation(("customer", ANGRY)), VALUES, broken_promises=[datetime(2026, 1, 5, 9)]
+        )
