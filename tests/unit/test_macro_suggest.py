@@ -195,3 +195,21 @@ def test_naive_broken_promise_is_an_error() -> None:
         suggest_macros(
             conversation(("customer", ANGRY)), VALUES, broken_promises=[datetime(2026, 1, 5, 9)]
         )
+
+
+def test_example_script_runs() -> None:
+    """examples/suggest_a_macro.py prints the acknowledgement first and the missed-time apology."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "examples" / "suggest_a_macro.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("acknowledgement (")
+    assert "needs: next_contact_at, status" in done.stdout
+    assert "4:00" in done.stdout
