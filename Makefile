@@ -41,6 +41,7 @@ eval: $(STAMP)
 	$(BIN)/deescalate eval assess
 
 docs: $(STAMP)
+	$(BIN)/python tools/generate_docs.py
 	$(BIN)/mkdocs build --strict
 
 clean:

@@ -4,4 +4,8 @@ Each module in :data:`BENCHMARKS` defines ``run(quick: bool) -> list[str]`` retu
 lines it printed figures for. Timings are medians of several runs; nothing here is asserted.
 """
 
-BENCHMARKS = ("benchmarks.bench_assess",)
+BENCHMARKS = (
+    "benchmarks.bench_assess",
+    "benchmarks.bench_lint",
+    "benchmarks.bench_promises",
+)

@@ -1,8 +1,9 @@
 """deescalate: help support agents handle difficult customers well.
 
 Rate customer messages on an escalation scale with the evidence (:func:`assess`), and suggest and
-render reply macros for a conversation (:func:`suggest_macros`, :func:`render_macro`). Importing the package is cheap: it loads no rule packs, no settings and nothing
-from the command line, server or helpdesk adapters until they are used.
+render reply macros for a conversation (:func:`suggest_macros`, :func:`render_macro`). Importing
+the package is cheap: it loads no rule packs, no settings, no template engine and nothing from
+the command line, server or helpdesk adapters until they are used.
 """
 
 from typing import TYPE_CHECKING
@@ -15,6 +16,16 @@ from deescalate.assessment import (
     Signal,
     assess,
     assess_many,
+)
+from deescalate.calendar import BusinessCalendar
+from deescalate.coach import Coach, Finding, Severity, lint_reply
+from deescalate.conversation import (
+    Conversation,
+    ConversationSummary,
+    Message,
+    Role,
+    Trend,
+    summarize,
 )
 from deescalate.errors import (
     AdapterError,
@@ -42,6 +53,7 @@ from deescalate.macros import (
     render_macro,
     suggest_macros,
 )
+from deescalate.promises import Promise, find_promises
 from deescalate.stages import STAGE_GUIDANCE, Stage
 
 if TYPE_CHECKING:
@@ -55,34 +67,47 @@ __all__ = [
     "Assessment",
     "Assessor",
     "AuthError",
+    "BusinessCalendar",
+    "Coach",
     "ConfigurationError",
+    "Conversation",
+    "ConversationSummary",
     "Cue",
     "DeescalateError",
+    "Finding",
     "HelpdeskError",
     "InputError",
     "Macro",
     "MacroLibrary",
     "MacroValues",
+    "Message",
     "MissingExtraError",
     "MissingValuesError",
     "NotFound",
+    "Promise",
     "RateLimited",
     "RenderedMacro",
+    "Role",
     "RulePackError",
     "ScoringWeights",
     "Settings",
+    "Severity",
     "Signal",
     "Stage",
     "StoreError",
     "Suggestion",
     "TemplateError",
+    "Trend",
     "UnknownTimeZoneError",
     "WebhookVerificationError",
     "__version__",
     "assess",
     "assess_many",
+    "find_promises",
+    "lint_reply",
     "render_macro",
     "suggest_macros",
+    "summarize",
 ]
 
 

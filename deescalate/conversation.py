@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from deescalate.assessment import Assessment, assess
 from deescalate.errors import InputError
@@ -80,7 +82,14 @@ class Conversation:
 
 @dataclass(frozen=True, slots=True)
 class ConversationSummary:
-    """What a conversation adds up to at its latest message."""
+    """What a conversation adds up to at its latest message.
+
+    ``assessments`` pairs each customer message's index with its assessment. ``steps_shown`` are
+    the playbook steps (``acknowledge``, ``apologize``, ``restate``, ``next-step``) the agent's
+    public replies have shown since the customer reached the current stage; ``next_step`` is the
+    recommended step (``listen-actively``, ``acknowledge``, ``apologize``, ``restate``, ``solve``,
+    ``handoff``) and ``reason`` says why in one line.
+    """
 
     assessments: tuple[tuple[int, Assessment], ...]
     current_stage: Stage
@@ -89,16 +98,160 @@ class ConversationSummary:
     steps_shown: frozenset[str] = field(default_factory=frozenset)
     next_step: str = "solve"
     reason: str = ""
+    repeated: bool = False
+    feels_unheard: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "current_stage": self.current_stage.value,
+            "peak_stage": self.peak_stage.value,
+            "trend": self.trend.value,
+            "steps_shown": sorted(self.steps_shown),
+            "next_step": self.next_step,
+            "reason": self.reason,
+            "repeated": self.repeated,
+            "feels_unheard": self.feels_unheard,
+            "messages": [{"index": i, **a.to_dict()} for i, a in self.assessments],
+        }
+
+
+_INCONVENIENCE = frozenset(
+    {
+        "waiting",
+        "broken-promise",
+        "repeat-contact",
+        "blame",
+        "feels-unheard",
+        "expresses-frustration",
+        "expresses-disappointment",
+        "expresses-anger",
+    }
+)
+_REPEAT_OVERLAP = 0.5
+_STOP = frozenset(
+    "i me my you your we our it is are was were the a an and or but to of in on for with this that "
+    "have has had be been do does did not no so just please hi hello thanks thank".split()
+)
 
 
 def summarize(conversation: Conversation | Sequence[Message]) -> ConversationSummary:
-    """Assess every customer message and summarize the conversation's state."""
+    """Assess every customer message and summarize where the conversation stands.
+
+    A customer who repeats an earlier message after an agent reply, or says they are not being
+    heard, makes the trend ``escalating`` even when each message alone is mild.
+    """
+    from deescalate.coach.steps import steps_shown
+
     messages = (
         conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)
     )
     assessed = tuple((i, assess(m.text)) for i, m in enumerate(messages) if m.role is Role.CUSTOMER)
-    stages = [a.stage for _, a in assessed] or [Stage.CALM]
+    if not assessed:
+        return ConversationSummary(
+            (), Stage.CALM, Stage.CALM, Trend.STEADY, reason="no customer message yet"
+        )
+    stages = [a.stage for _, a in assessed]
+    latest_index, latest = assessed[-1]
+    repeated = _repeats_after_reply(messages, latest_index)
+    unheard = "feels-unheard" in latest.codes and _agent_replied_before(messages, latest_index)
     trend = Trend.STEADY
-    if len(stages) >= 2 and stages[-1] != stages[-2]:
-        trend = Trend.ESCALATING if stages[-1] > stages[-2] else Trend.DE_ESCALATING
-    return ConversationSummary(assessed, stages[-1], max(stages), trend)
+    if len(stages) >= 2 and stages[-1] > stages[-2]:
+        trend = Trend.ESCALATING
+    elif len(stages) >= 2 and stages[-1] < stages[-2]:
+        trend = Trend.DE_ESCALATING
+    if repeated or unheard:
+        trend = Trend.ESCALATING
+    since = _escalation_point(assessed)
+    shown = frozenset().union(
+        *(
+            steps_shown(m.text)
+            for i, m in enumerate(messages)
+            if i > since and m.role is Role.AGENT and m.public
+        )
+    )
+    step, reason = _next_step(latest, shown, repeated, unheard, assessed)
+    return ConversationSummary(
+        assessments=assessed,
+        current_stage=latest.stage,
+        peak_stage=max(stages),
+        trend=trend,
+        steps_shown=shown,
+        next_step=step,
+        reason=reason,
+        repeated=repeated,
+        feels_unheard=unheard,
+    )
+
+
+def _agent_replied_before(messages: Sequence[Message], index: int) -> bool:
+    return any(m.role is Role.AGENT and m.public for m in messages[:index])
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _repeats_after_reply(messages: Sequence[Message], index: int) -> bool:
+    """The customer message at ``index`` restates an earlier customer message an agent answered."""
+    words = _content_words(messages[index].text)
+    if len(words) < 3:
+        return False
+    replied = False
+    for earlier in reversed(messages[:index]):
+        if earlier.role is Role.AGENT and earlier.public:
+            replied = True
+        elif earlier.role is Role.CUSTOMER and replied:
+            other = _content_words(earlier.text)
+            if other and len(words & other) / min(len(words), len(other)) >= _REPEAT_OVERLAP:
+                return True
+    return False
+
+
+def _escalation_point(assessed: tuple[tuple[int, Assessment], ...]) -> int:
+    """The message index where the customer first reached the latest stage in its current run."""
+    latest_stage = assessed[-1][1].stage
+    point = assessed[-1][0]
+    for index, assessment in reversed(assessed):
+        if assessment.stage < latest_stage:
+            break
+        point = index
+    return point - 1
+
+
+def _next_step(
+    latest: Assessment,
+    shown: frozenset[str],
+    repeated: bool,
+    unheard: bool,
+    assessed: tuple[tuple[int, Assessment], ...],
+) -> tuple[str, str]:
+    stage = latest.stage
+    if latest.wants_handoff:
+        return (
+            "handoff",
+            f"{stage} and asking for someone else: offer a supervisor, or say when one will call",
+        )
+    if unheard or repeated:
+        what = "says they are not being heard" if unheard else "is repeating themselves"
+        return (
+            "listen-actively",
+            f"{stage} and {what}: stop solving, listen, and restate what they said",
+        )
+    if stage >= Stage.UPSET and "acknowledge" not in shown:
+        return (
+            "acknowledge",
+            f"{stage} and not yet acknowledged: acknowledge the frustration before solving",
+        )
+    if stage >= Stage.FRUSTRATED and latest.codes & _INCONVENIENCE and "apologize" not in shown:
+        return (
+            "apologize",
+            f"{stage} about an inconvenience and no apology yet: apologize, sincerely and without blame",
+        )
+    if stage >= Stage.ANGRY and "restate" not in shown:
+        return (
+            "restate",
+            f"{stage} and the problem not yet restated: restate it in their words and ask if that is correct",
+        )
+    if "next-step" not in shown:
+        return "solve", f"{stage}: give a plan with a time for the next contact"
+    return "solve", f"{stage} with the playbook steps shown: keep the promise you gave, on time"

@@ -235,11 +235,25 @@ def prepare(text: str) -> PreparedText:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n")
 
 
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:a\.m|p\.m|e\.g|i\.e|etc|mr|mrs|ms|dr|st|no|approx|vs|jan|feb|mar|apr|jun|jul|aug|"
+    r"sep|sept|oct|nov|dec)\.)$",
+    re.IGNORECASE,
+)
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split text into sentence spans ``(start, end)``, whitespace excluded."""
+    """Split text into sentence spans ``(start, end)``, whitespace excluded.
+
+    A period after a common abbreviation ("3 p.m. today", "e.g. the router") ends no sentence.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if text[match.start() - 1 : match.start()] == "." and _ABBREVIATION.search(
+            text, max(0, match.start() - 8), match.start()
+        ):
+            continue
         _append_trimmed(text, start, match.start(), spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)

@@ -53,21 +53,26 @@ class ShoutingDetector:
     A run of two or more capitalized words shouts when it holds a function word or three words
     ("THIS IS", "NOT WORKING", "WORST SERVICE EVER"), so names like "HP LASERJET" do not. A
     single capitalized word shouts only when it is emphatic ("NOW", "NEVER") or one of
-    ``loud_words`` (emotionally loaded words such as "UNACCEPTABLE").
+    ``loud_words`` (emotionally loaded words such as "UNACCEPTABLE"), and never when
+    ``single_words`` is false (an agent stressing "do NOT share your password" is not shouting).
     """
 
     def __init__(
-        self, acronyms: Iterable[str] = DEFAULT_ACRONYMS, loud_words: Iterable[str] = ()
+        self,
+        acronyms: Iterable[str] = DEFAULT_ACRONYMS,
+        loud_words: Iterable[str] = (),
+        *,
+        single_words: bool = True,
     ) -> None:
         self.acronyms = frozenset(word.upper() for word in acronyms)
         self.loud_words = frozenset(word.upper() for word in loud_words) | _EMPHATIC
+        self.single_words = single_words
 
     def __call__(self, text: str) -> list[Hit]:
         if not _has_caps_pair(text):
             return []
-        letters = len(_LETTERS.findall(text))
         uppers = len(_UPPERS.findall(text))
-        if letters >= 12 and uppers >= 0.7 * letters:
+        if uppers >= 9 and uppers >= 0.7 * len(_LETTERS.findall(text)):
             start, end = _trimmed(text)
             return [("shouting", start, end, 1.3, "all-capitals")]
         hits: list[Hit] = []
@@ -100,7 +105,7 @@ class ShoutingDetector:
             len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)
         ):
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
-        if len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
+        if self.single_words and len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
             word = next(m for m in run if m.group(0).replace("’", "'") == loud[0])
             return ("shouting", word.start(), word.end(), 0.6, "capitalized-word")
         return None

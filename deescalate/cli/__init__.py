@@ -18,6 +18,8 @@ COMMANDS = (
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",
     "deescalate.cli.macros_cmd",
+    "deescalate.cli.lint_cmd",
+    "deescalate.cli.promises_cmd",
 )
 
 

@@ -43,18 +43,23 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from deescalate.assessment import assess
     from deescalate.cli.assess_cmd import render_assessment
+    from deescalate.cli.lint_cmd import render_findings
+    from deescalate.coach import lint_reply
     from deescalate.conversation import Conversation, summarize
     from deescalate.stages import STAGE_GUIDANCE
 
     style = Style()
     out = sys.stdout
     out.write(style("deescalate demo: a printer outage that escalates\n", "1"))
+    last_customer = None
     for role, text in SAMPLE_CONVERSATION:
         out.write("\n" + style(f"{role}:", "1") + f" {text}\n")
         if role == "customer":
-            result = assess(text)
-            body = render_assessment(text, result, style)
-            out.write("".join(f"    {line}\n" for line in body.splitlines()))
+            last_customer = text
+            body = render_assessment(text, assess(text), style)
+        else:
+            body = "reply coach:\n" + render_findings(text, lint_reply(text, last_customer), style)
+        out.write("".join(f"    {line}\n" for line in body.splitlines()))
     summary = summarize(Conversation.of(SAMPLE_CONVERSATION))
     peak = summary.peak_stage.value
     out.write(
@@ -63,5 +68,6 @@ def run(args: argparse.Namespace) -> int:
         + f" now {style(summary.current_stage.value, STAGE_COLOURS[summary.current_stage.value])},"
         f" peak {style(peak, STAGE_COLOURS[peak])}, trend {summary.trend.value}\n"
     )
+    out.write(f"next step: {style(summary.next_step, '1')} ({summary.reason})\n")
     out.write(f"guidance: {STAGE_GUIDANCE[summary.current_stage]}\n")
     return 0

@@ -12,6 +12,8 @@ __all__ = ["EVALUATIONS", "register"]
 # name -> module with ``run(data_dir: Path, fmt: str) -> int``
 EVALUATIONS = {
     "assess": "deescalate.evaluation.assess_eval",
+    "lint": "deescalate.evaluation.lint_eval",
+    "promises": "deescalate.evaluation.promises_eval",
 }
 
 

@@ -19,14 +19,13 @@ suggested, with ``text=None`` and the missing names.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from deescalate.conversation import Conversation, ConversationSummary, Role, summarize
+from deescalate.conversation import Conversation, ConversationSummary, summarize
 from deescalate.errors import InputError, MissingValuesError
 from deescalate.macros.models import MACRO_NAMES, MacroValues, Suggestion, Variant
 from deescalate.macros.render import render_template
@@ -81,7 +80,7 @@ def suggest_macros(
     library = library or MacroLibrary.default()
     summary = summarize(conversation)
     values = _fill_values(conversation, values or MacroValues(), broken_promises)
-    picks = _rank(conversation, summary, solved=solved, broken=bool(broken_promises))
+    picks = _rank(summary, solved=solved, broken=bool(broken_promises))
     language = language_of(values.locale)
     if language not in library.languages:
         known = ", ".join(library.languages)
@@ -129,25 +128,28 @@ class _State:
     broken: bool
 
 
-def _state(
-    conversation: Conversation, summary: ConversationSummary, *, solved: bool, broken: bool
-) -> _State:
+def _normalized(steps: frozenset[str]) -> frozenset[str]:
+    """The tracker's step names, with ``next-step`` read as the playbook's ``solve``."""
+    return steps | {"solve"} if "next-step" in steps else steps
+
+
+def _state(summary: ConversationSummary, *, solved: bool, broken: bool) -> _State:
     latest = summary.assessments[-1][1].codes if summary.assessments else frozenset()
+    if summary.feels_unheard:
+        latest |= {"feels-unheard"}
     ever = frozenset(code for _, a in summary.assessments for code in a.codes)
     return _State(
         stage=summary.current_stage,
         peak=summary.peak_stage,
-        steps=summary.steps_shown or _steps_in_replies(conversation),
+        steps=_normalized(summary.steps_shown),
         latest=latest,
         solved=solved,
         broken=broken or "broken-promise" in ever,
     )
 
 
-def _rank(
-    conversation: Conversation, summary: ConversationSummary, *, solved: bool, broken: bool
-) -> list[_Pick]:
-    state = _state(conversation, summary, solved=solved, broken=broken)
+def _rank(summary: ConversationSummary, *, solved: bool, broken: bool) -> list[_Pick]:
+    state = _state(summary, solved=solved, broken=broken)
     picks = [*_promise_picks(state), *_feeling_picks(state), *_progress_picks(state)]
     order = {name: i for i, name in enumerate(MACRO_NAMES)}
     return sorted(picks, key=lambda p: (-p.score, order.get(p.macro, len(order))))
@@ -241,35 +243,6 @@ def _progress_picks(state: _State) -> list[_Pick]:
             )
         )
     return picks
-
-
-_STEP_CUES = {
-    "acknowledge": re.compile(
-        r"\b(?:i (?:completely |fully |totally )?(?:understand|can (?:see|hear|imagine)|know how|hear you)"
-        r"|(?:must|would) be (?:so |really |very )?(?:frustrating|upsetting|annoying|disappointing)"
-        r"|that sounds)",
-        re.IGNORECASE,
-    ),
-    "apologize": re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b", re.IGNORECASE),
-    "restate": re.compile(
-        r"\b(?:is that (?:correct|right)|if i (?:understand|understood)|to make sure i"
-        r"|have i understood|so what you(?:'re| are) saying)",
-        re.IGNORECASE,
-    ),
-    "solve": re.compile(
-        r"\b(?:i(?:'ll| will| am going to|'m going to)|let me|next step|i(?:'ve| have) "
-        r"(?:sent|fixed|reset|escalated|arranged|booked|refunded|issued))\b",
-        re.IGNORECASE,
-    ),
-}
-
-
-def _steps_in_replies(conversation: Conversation) -> frozenset[str]:
-    """Playbook steps the agent's public replies show, for summaries that do not say."""
-    replies = [m.text for m in conversation.messages if m.role is Role.AGENT and m.public]
-    return frozenset(
-        step for step, cue in _STEP_CUES.items() if any(cue.search(reply) for reply in replies)
-    )
 
 
 def _candidates(

@@ -1,0 +1,249 @@
+"""The reply coach: judge an agent's draft against the playbook."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deescalate.assessment import default_assessor
+from deescalate.assessment.detectors import (
+    DEFAULT_ACRONYMS,
+    PunctuationDetector,
+    ShoutingDetector,
+    quoted_spans,
+)
+from deescalate.coach.finding import Finding, Severity
+from deescalate.coach.packs import CoachRule, RuleSet, builtin_coach_pack_paths, load_rule_set
+from deescalate.coach.steps import steps_shown
+from deescalate.conversation import Conversation, Message, Role
+from deescalate.errors import ConfigurationError, InputError
+from deescalate.phrases import WORDS, find_all
+from deescalate.stages import Stage
+from deescalate.text import decode_text, prepare
+
+__all__ = ["Coach", "CustomerContext", "lint_reply"]
+
+# Signals that say the company caused an inconvenience, so an apology is due.
+_INCONVENIENCE = frozenset(
+    {
+        "waiting",
+        "broken-promise",
+        "repeat-contact",
+        "blame",
+        "feels-unheard",
+        "expresses-frustration",
+        "expresses-disappointment",
+        "expresses-anger",
+    }
+)
+
+Customer = str | Conversation | Sequence[Message] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContext:
+    """What the reply answers: the customer's stage, signal codes and words."""
+
+    stage: Stage
+    codes: frozenset[str]
+    text: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> CustomerContext | None:
+        """The context of a customer message, or of a conversation's unanswered messages."""
+        if customer is None:
+            return None
+        if isinstance(customer, str):
+            texts = [customer]
+        else:
+            messages = customer.messages if isinstance(customer, Conversation) else tuple(customer)
+            texts = _unanswered(messages)
+        if not any(t.strip() for t in texts):
+            return None
+        assessor = default_assessor()
+        results = [assessor.assess(text) for text in texts]
+        return cls(
+            stage=max(r.stage for r in results),
+            codes=frozenset(code for r in results for code in r.codes),
+            text="\n".join(texts),
+        )
+
+
+def _unanswered(messages: Sequence[Message]) -> list[str]:
+    """Customer messages after the agent's last public reply (all of them if there is none)."""
+    texts: list[str] = []
+    for message in messages:
+        if message.role is Role.AGENT and message.public:
+            texts = []
+        elif message.role is Role.CUSTOMER:
+            texts.append(message.text)
+    return texts
+
+
+class Coach:
+    """Lints agent drafts with rule packs and code rules.
+
+    ``packs`` are extra pack files loaded after the built-in ones (``builtin=False`` leaves those
+    out); ``disabled`` switches rules off by name; ``acronyms`` adds words in capitals that are
+    never shouting (product names, team jargon).
+    """
+
+    def __init__(
+        self,
+        packs: Sequence[str | Path] = (),
+        *,
+        builtin: bool = True,
+        disabled: Iterable[str] = (),
+        acronyms: Iterable[str] = (),
+    ) -> None:
+        self.rule_set: RuleSet = load_rule_set(
+            [*(builtin_coach_pack_paths() if builtin else []), *packs]
+        )
+        self.disabled = frozenset(disabled)
+        unknown = self.disabled - set(self.rule_set.rules)
+        if unknown:
+            raise ConfigurationError(f"cannot disable unknown rules: {', '.join(sorted(unknown))}")
+        self._shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, single_words=False)
+        self._punctuation = PunctuationDetector()
+
+    @property
+    def rules(self) -> dict[str, CoachRule]:
+        """Every loaded rule by name."""
+        return dict(self.rule_set.rules)
+
+    def lint(self, draft: str | bytes, customer: Customer = None) -> list[Finding]:
+        """Findings for ``draft``, sorted by position; see :func:`lint_reply`."""
+        if not isinstance(draft, str | bytes):
+            raise InputError(f"lint_reply() takes text (str or bytes), not {type(draft).__name__}")
+        original = decode_text(draft)
+        prepared = prepare(original)
+        body = prepared.text
+        if not body.strip():
+            return []
+        context = CustomerContext.of(customer)
+        raw: list[tuple[CoachRule, int, int, str | None, Severity | None]] = []
+        raw.extend((*hit, None) for hit in self._phrase_findings(body, context))
+        raw.extend(self._shouting_findings(body))
+        findings: dict[tuple[str, int, int], Finding] = {}
+        for rule, start, end, suggestion, severity in raw:
+            o_start, o_end = prepared.span_in_original(start, end)
+            key = (rule.code, o_start, o_end)
+            if key not in findings:
+                findings[key] = _finding(rule, o_start, o_end, original, suggestion, severity)
+        for rule in self._absences(body, context):
+            findings[(rule.code, 0, len(original))] = _finding(
+                rule, 0, len(original), original, rule.suggestion
+            )
+        return _without_nested(sorted(findings.values(), key=lambda f: (f.start, -f.end, f.code)))
+
+    def _enabled(self, name: str) -> CoachRule | None:
+        if name in self.disabled:
+            return None
+        return self.rule_set.rules.get(name)
+
+    def _phrase_findings(
+        self, body: str, context: CustomerContext | None
+    ) -> Iterable[tuple[CoachRule, int, int, str | None]]:
+        lower = body.lower()
+        words = set(WORDS.findall(lower))
+        quotes = quoted_spans(body)
+        customer_words = context.text.lower() if context else ""
+        for check in self.rule_set.candidates(words, self.disabled):
+            for start, end in find_all(check.phrase, body, lower):
+                if not check.in_quotes and any(a <= start and end <= b for a, b in quotes):
+                    continue
+                if customer_words and lower[start:end] in customer_words:
+                    continue  # the agent is quoting the customer's own words
+                before, after = body[max(0, start - 40) : start], body[end : end + 40]
+                if check.unless_before is not None and check.unless_before.search(before):
+                    continue
+                if check.unless_after is not None and check.unless_after.search(after):
+                    continue
+                yield check.rule, start, end, check.suggestion
+
+    def _shouting_findings(
+        self, body: str
+    ) -> Iterable[tuple[CoachRule, int, int, str | None, Severity | None]]:
+        rule = self._enabled("shouting")
+        if rule is None:
+            return
+        quotes = quoted_spans(body)
+        for _, start, end, _, detector in [*self._shouting(body), *self._punctuation(body)]:
+            if any(a <= start and end <= b for a, b in quotes):
+                continue
+            # "Thanks!!" is enthusiasm more often than a raised voice: only a suggestion.
+            mild = detector == "punctuation-run" and end - start == 2
+            yield rule, start, end, rule.suggestion, Severity.SUGGESTION if mild else None
+
+    def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
+        if context is None or context.stage < Stage.FRUSTRATED:
+            return []
+        shown = steps_shown(body)
+        due: list[str] = []
+        if context.codes & _INCONVENIENCE and "apologize" not in shown:
+            due.append("missing-apology")
+        if context.stage >= Stage.UPSET and not shown & {"acknowledge", "apologize"}:
+            due.append("missing-acknowledgement")
+        if context.stage >= Stage.ANGRY and "restate" not in shown:
+            due.append("missing-restatement")
+        if context.stage >= Stage.UPSET and "next-step" not in shown:
+            due.append("missing-next-step")
+        return [rule for name in due if (rule := self._enabled(name)) is not None]
+
+
+def _finding(
+    rule: CoachRule,
+    start: int,
+    end: int,
+    original: str,
+    suggestion: str | None,
+    severity: Severity | None = None,
+) -> Finding:
+    return Finding(
+        code=rule.code,
+        rule=rule.name,
+        severity=severity or rule.severity,
+        message=rule.message,
+        start=start,
+        end=end,
+        text=original[start:end],
+        suggestion=suggestion,
+    )
+
+
+def _without_nested(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding inside a larger one of the same rule ("!!" inside "STOP IT!!")."""
+    kept: list[Finding] = []
+    for finding in findings:
+        if any(
+            k.code == finding.code and k.start <= finding.start and finding.end <= k.end
+            for k in kept
+        ):
+            continue
+        kept.append(finding)
+    kept.sort(key=lambda f: (f.start, f.end, f.code))
+    return kept
+
+
+@functools.cache
+def default_coach() -> Coach:
+    """The coach with the built-in packs, built once on first use."""
+    return Coach()
+
+
+def lint_reply(draft: str | bytes, customer: Customer = None) -> list[Finding]:
+    """Judge an agent's draft reply against the playbook.
+
+    ``customer`` is the customer message being answered, or a conversation (its customer messages
+    after the agent's last public reply are what the draft answers). The absence rules
+    (``missing-apology``, ``missing-acknowledgement``, ``missing-restatement``,
+    ``missing-next-step``) apply only when the customer's stage and words call for them, so
+    without ``customer`` only what is wrong in the draft itself is reported. Findings are sorted
+    by position and never duplicated.
+    """
+    return default_coach().lint(draft, customer)
+
+
+__all__ += ["Severity", "default_coach"]

@@ -1,0 +1,238 @@
+"""Reply-coach rule packs: YAML validated into typed rules, in the style of vale's checks.
+
+Rule kinds (a discriminated union on ``kind``):
+
+``existence``
+    Flag any of ``phrases`` (the phrase language of :mod:`deescalate.phrases`).
+``substitution``
+    Flag each key of ``swap`` and suggest its value instead.
+``code``
+    A rule implemented in Python (absence rules, shouting); the pack holds its code, severity,
+    message and suggestion so every rule is documented and configured the same way.
+
+Several entries may share a rule ``name`` (an existence list and a substitution table for the same
+behaviour); switching a rule off by name switches off all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from deescalate.coach.finding import Severity
+from deescalate.errors import RulePackError
+from deescalate.packfiles import validate_pack_file
+from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
+
+__all__ = [
+    "CODE_RULES",
+    "CoachRule",
+    "PhraseCheck",
+    "RuleSet",
+    "builtin_coach_pack_paths",
+    "load_coach_pack",
+    "load_rule_set",
+]
+
+# Rules whose logic lives in code; a pack entry of kind "code" must name one of these.
+CODE_RULES = frozenset(
+    {
+        "shouting",
+        "missing-apology",
+        "missing-acknowledgement",
+        "missing-restatement",
+        "missing-next-step",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CoachRule:
+    """A rule's identity and what it tells the agent."""
+
+    name: str
+    code: str
+    severity: Severity
+    message: str
+    suggestion: str | None
+    description: str
+    kind: str
+    examples: tuple[tuple[str, str], ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseCheck:
+    """One phrase of an existence or substitution rule, ready to run."""
+
+    rule: CoachRule
+    phrase: CompiledPhrase
+    suggestion: str | None
+    unless_before: Any
+    unless_after: Any
+    in_quotes: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Every loaded rule by name, and the phrase checks indexed by their rarest word."""
+
+    rules: dict[str, CoachRule]
+    checks: tuple[PhraseCheck, ...]
+    by_trigger: dict[str, tuple[int, ...]]
+    trigger_words: frozenset[str]
+
+    def candidates(self, words: set[str], disabled: frozenset[str]) -> list[PhraseCheck]:
+        """The checks whose required words all occur in ``words`` and whose rule is enabled."""
+        chosen: set[int] = set()
+        for word in self.trigger_words.intersection(words):
+            chosen.update(self.by_trigger[word])
+        found = []
+        for index in sorted(chosen):
+            check = self.checks[index]
+            if check.rule.name not in disabled and check.phrase.possible(words):
+                found.append(check)
+        return found
+
+
+def builtin_coach_pack_paths() -> list[Path]:
+    """The reply-coach packs shipped with deescalate."""
+    folder = resources.files("deescalate.coach") / "packs"
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+
+
+_MODELS: Any = None
+
+
+def _models() -> Any:
+    """Build the pydantic models on first use, keeping pydantic out of ``import deescalate``."""
+    global _MODELS
+    if _MODELS is not None:
+        return _MODELS
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    class _Base(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+        code: Annotated[str, Field(pattern=r"^[A-Z]{2}\d{3}$")]
+        severity: Severity
+        message: Annotated[str, Field(min_length=1)]
+        suggestion: str | None = None
+        description: str = ""
+        examples: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+            default_factory=list
+        )
+
+    class _PhraseOptions(_Base):
+        unless_before: list[str] = Field(default_factory=list)
+        unless_after: list[str] = Field(default_factory=list)
+        in_quotes: bool = False
+
+    class Existence(_PhraseOptions):
+        kind: Literal["existence"]
+        phrases: Annotated[list[str], Field(min_length=1)]
+
+        @field_validator("phrases")
+        @classmethod
+        def _compiles(cls, phrases: list[str]) -> list[str]:
+            for phrase in phrases:
+                compile_phrase(phrase)
+            return phrases
+
+    class Substitution(_PhraseOptions):
+        kind: Literal["substitution"]
+        swap: Annotated[dict[str, str], Field(min_length=1)]
+
+        @field_validator("swap")
+        @classmethod
+        def _compiles(cls, swap: dict[str, str]) -> dict[str, str]:
+            for phrase in swap:
+                compile_phrase(phrase)
+            return swap
+
+    class Code(_Base):
+        kind: Literal["code"]
+
+        @field_validator("name")
+        @classmethod
+        def _known(cls, name: str) -> str:
+            if name not in CODE_RULES:
+                known = ", ".join(sorted(CODE_RULES))
+                raise ValueError(f"no code rule named {name!r} (code rules: {known})")
+            return name
+
+    class Pack(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        pack: Annotated[str, Field(min_length=1)]
+        language: str = "en"
+        description: str = ""
+        rules: list[Annotated[Existence | Substitution | Code, Field(discriminator="kind")]]
+
+    _MODELS = Pack
+    return _MODELS
+
+
+def load_coach_pack(path: str | Path) -> Any:
+    """Read and validate one reply-coach pack; errors name the file, the rule and the key."""
+    return validate_pack_file(path, _models(), tags=("existence", "substitution", "code"))
+
+
+def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
+    """Load and index the packs at ``paths``."""
+    rules: dict[str, CoachRule] = {}
+    checks: list[PhraseCheck] = []
+    by_trigger: dict[str, list[int]] = {}
+    for path in paths:
+        pack = load_coach_pack(path)
+        for entry in pack.rules:
+            rule = CoachRule(
+                name=entry.name,
+                code=entry.code,
+                severity=entry.severity,
+                message=entry.message,
+                suggestion=entry.suggestion,
+                description=entry.description,
+                kind=entry.kind,
+                examples=tuple((bad, good) for bad, good in entry.examples),
+                source=str(path),
+            )
+            known = rules.get(rule.name)
+            if known is not None and known.code != rule.code:
+                raise RulePackError(
+                    f"rule already defined with code {known.code} in {known.source}",
+                    path=str(path),
+                    rule=rule.name,
+                    key="code",
+                )
+            if known is None or (not known.examples and rule.examples):
+                rules[rule.name] = rule
+            if entry.kind == "code":
+                continue
+            swaps = (
+                entry.swap.items()
+                if entry.kind == "substitution"
+                else ((p, None) for p in entry.phrases)
+            )
+            for phrase, better in swaps:
+                compiled = compile_phrase(phrase)
+                checks.append(
+                    PhraseCheck(
+                        rule=rule,
+                        phrase=compiled,
+                        suggestion=better or rule.suggestion,
+                        unless_before=word_list_regex(entry.unless_before, before=True),
+                        unless_after=word_list_regex(entry.unless_after, before=False),
+                        in_quotes=entry.in_quotes,
+                    )
+                )
+                for word in compiled.trigger:
+                    by_trigger.setdefault(word, []).append(len(checks) - 1)
+    return RuleSet(
+        rules=rules,
+        checks=tuple(checks),
+        by_trigger={word: tuple(ids) for word, ids in by_trigger.items()},
+        trigger_words=frozenset(by_trigger),
+    )

@@ -1,0 +1,130 @@
+"""``deescalate eval lint``: how often the reply coach flags real, published agent replies.
+
+Two measures, computed from ../shared/data at run time:
+
+* twcs: the share of the outbound (agent) tweets with any ``error`` or ``warning`` finding,
+  linted alone and linted against the customer tweet they answer. These replies were published
+  by large support teams: most are fine, so the share is a false-alarm rate (goal: under 3 %).
+* D1: how many "never say this" phrases from public guides are caught, and how many of the
+  recommended phrases are wrongly flagged (goal: none).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deescalate.coach import Coach, default_coach
+from deescalate.coach.finding import Severity
+from deescalate.evaluation.datasets import read_phrase_lists, read_twcs
+
+__all__ = ["LintReport", "evaluate_lint", "run"]
+
+_LOUD = (Severity.ERROR, Severity.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    replies: int
+    flagged_alone: int
+    flagged_with_customer: int
+    with_customer: int
+    rules_alone: dict[str, int]
+    rules_with_customer: dict[str, int]
+    harmful: int
+    harmful_caught: int
+    recommended: int
+    recommended_flagged: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "twcs_replies": self.replies,
+            "twcs_flagged_alone": self.flagged_alone,
+            "twcs_flagged_alone_share": round(self.flagged_alone / self.replies, 4),
+            "twcs_replies_with_customer": self.with_customer,
+            "twcs_flagged_with_customer": self.flagged_with_customer,
+            "twcs_flagged_with_customer_share": round(
+                self.flagged_with_customer / max(1, self.with_customer), 4
+            ),
+            "rules_alone": self.rules_alone,
+            "rules_with_customer": self.rules_with_customer,
+            "d1_harmful_phrases": self.harmful,
+            "d1_harmful_caught": self.harmful_caught,
+            "d1_recommended_phrases": self.recommended,
+            "d1_recommended_wrongly_flagged": self.recommended_flagged,
+        }
+
+    def to_text(self) -> str:
+        alone = self.flagged_alone / self.replies
+        paired = self.flagged_with_customer / max(1, self.with_customer)
+        return "\n".join(
+            [
+                "Reply coach on real published agent replies (computed now):",
+                f"  twcs outbound replies: {self.replies}",
+                f"  with an error or warning, linted alone: {self.flagged_alone} ({alone:.1%}; goal < 3%)",
+                f"  with an error or warning, against the customer tweet answered "
+                f"({self.with_customer} replies): {self.flagged_with_customer} ({paired:.1%})",
+                f"  rules firing (alone): {_counts(self.rules_alone)}",
+                f"  rules firing (with customer): {_counts(self.rules_with_customer)}",
+                "Public phrase lists (D1):",
+                f"  harmful phrases caught: {self.harmful_caught} of {self.harmful}",
+                f"  recommended phrases wrongly flagged: {self.recommended_flagged} of "
+                f"{self.recommended} (goal: 0)",
+            ]
+        )
+
+
+def _counts(counter: dict[str, int]) -> str:
+    return (
+        ", ".join(f"{name} {n}" for name, n in sorted(counter.items(), key=lambda i: -i[1]))
+        or "none"
+    )
+
+
+def evaluate_lint(data_dir: Path, coach: Coach | None = None) -> LintReport:
+    """Lint the twcs replies and the D1 phrases with ``coach`` (the default one if None)."""
+    chosen = coach or default_coach()
+    tweets = read_twcs(data_dir)
+    by_id = {t.tweet_id: t for t in tweets}
+    replies = [t for t in tweets if not t.inbound]
+    alone: Counter[str] = Counter()
+    paired: Counter[str] = Counter()
+    flagged_alone = flagged_paired = with_customer = 0
+    for reply in replies:
+        loud = {f.rule for f in chosen.lint(reply.text) if f.severity in _LOUD}
+        alone.update(loud)
+        flagged_alone += bool(loud)
+        answered = by_id.get(reply.in_response_to or "")
+        if answered is not None and answered.inbound:
+            with_customer += 1
+            loud = {f.rule for f in chosen.lint(reply.text, answered.text) if f.severity in _LOUD}
+            paired.update(loud)
+            flagged_paired += bool(loud)
+    harmful, recommended = read_phrase_lists(data_dir)
+    return LintReport(
+        replies=len(replies),
+        flagged_alone=flagged_alone,
+        flagged_with_customer=flagged_paired,
+        with_customer=with_customer,
+        rules_alone=dict(alone),
+        rules_with_customer=dict(paired),
+        harmful=len(harmful),
+        harmful_caught=sum(bool(chosen.lint(p)) for p in harmful),
+        recommended=len(recommended),
+        recommended_flagged=sum(bool(chosen.lint(p)) for p in recommended),
+    )
+
+
+def run(data_dir: Path, fmt: str) -> int:
+    """The ``deescalate eval lint`` entry point."""
+    from deescalate.cli.io import write_json
+
+    report = evaluate_lint(data_dir)
+    if fmt == "json":
+        write_json(report.to_dict(), indent=2)
+    else:
+        sys.stdout.write(report.to_text() + "\n")
+    return 0

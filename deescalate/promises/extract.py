@@ -1,0 +1,252 @@
+"""Find the promises in an agent's reply (taxonomy.md section 5).
+
+A promise is a first-person commitment (I, we, our team, a specialist ...) to a future action whose
+result reaches this customer. Offers and questions, requests to the customer, conditionals on the
+customer acting first, relayed feedback, past actions and statements about a service for
+everyone are not promises.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime
+
+from deescalate.calendar import BusinessCalendar, zone
+from deescalate.errors import InputError
+from deescalate.promises.due import resolve_due
+from deescalate.promises.model import Promise
+from deescalate.promises.timexpr import find_time_expressions
+from deescalate.text import split_sentences
+
+__all__ = ["find_promises"]
+
+_SUBJECT = (
+    r"(?:\bi|\bwe|\bour\s+(?:team|technician|engineer|specialist|courier|driver|billing\s+team|"
+    r"support\s+team|specialists|engineers|technicians)|\bsomeone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|"
+    r"\ba\s+(?:specialist|technician|engineer|member\s+of\s+(?:our|the)\s+team|colleague|supervisor|manager|"
+    r"team\s+member|rep|representative)|\bmy\s+(?:colleague|supervisor|manager|team)|"
+    r"\bthe\s+(?:technician|engineer|specialist|team)|\bwho|\bthey)"
+)
+_MODAL = (
+    r"(?:\s+will|\s*['’]ll|\s+shall|\s+(?:am|are|is)\s+going\s+to|\s*['’](?:m|re)\s+going\s+to)"
+)
+_ACTIONS: dict[str, str] = {
+    "callback": r"call|ring|phone|contact|reach\s+out|get\s+back|follow\s+up|follow-up|be\s+in\s+touch|"
+    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back",
+    "update": r"update|keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|inform|notify|"
+    r"confirm|advise",
+    "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|arrive|send\s+(?:an?\s+)?"
+    r"(?:engineer|technician)",
+    "send": r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|process|replace|dispatch|"
+    r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule",
+    "investigate": r"look\s+into|investigate|check|review|escalate|find\s+out|dig|research|raise|look\s+at|"
+    r"chase|sort|fix|resolve|work\s+on|take\s+care|handle|have\s+a\s+look|take\s+a\s+look",
+}
+_ACTION_RE = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ACTIONS.items())
+_COMMITMENT = re.compile(
+    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable|call\s+it\b)(?:(?:also|personally|then|now|definitely|"
+    rf"certainly|gladly|happily|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
+    rf"try\s+(?:to|and)|be\s+sure\s+to|aim\s+to)\s+)*(?:{_ACTION_RE})\b",
+    re.IGNORECASE,
+)
+_AND_WILL = re.compile(
+    rf"\b(?:i|we)\b[^.?!]{{0,80}}?\band(?:\s+(?:we|i))?(?:\s+will|\s*['’]ll|\s+shall)\s+(?:{_ACTION_RE})\b",
+    re.IGNORECASE,
+)
+_YOU_RECEIVE = re.compile(
+    r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get(?=\s+(?:a|an|your|the|our)\s+(?:full\s+)?(?:refund|credit|"
+    r"replacement|email|call|callback|update|confirmation|reply|response|voucher|code|label|invoice|text))|"
+    r"hear\s+(?:back\s+)?from|be\s+contacted|"
+    r"be\s+called|see)\b(?P<rest>[^.!?]{0,60})",
+    re.IGNORECASE,
+)
+_EXPECT = re.compile(
+    r"\b(?:please\s+)?expect\s+(?:a|an|our)\s+(?P<what>call|callback|email|update|reply|visit|response)\b",
+    re.IGNORECASE,
+)
+_RELAY = re.compile(
+    r"\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
+    r"(?:this|that|it|these|those|your\s+(?:feedback|comments?|suggestions?|thoughts|concerns?))(?:\s+(?:on|along|over|to|with))?\b"
+    r"|\badd\s+(?:this|that|these|your)\s+(?:\w+\s+)?(?:comments?|feedback|suggestions?)\b"
+    r"|\bfollow\s+up\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?(?:team|colleagues|department)\b"
+    r"|\bupdate\s+our\b"
+    r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b"
+    r"|\b(?:get\s+in\s+touch|speak|talk|check|reach\s+out)\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?"
+    r"(?:team|colleagues|department)\b",
+    re.IGNORECASE,
+)
+_CUSTOMER_FIRST = re.compile(
+    r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE_THEN = re.compile(
+    r"^\W*(?:please\s+)?(?:dm|message|send|reply|share|email|follow|provide|give|call|contact|"
+    r"let\s+us\s+know|tell\s+us|drop|pop|reach\s+out|click|visit|fill|complete)\b.*?\band\s+"
+    r"(?:we|i)(?:['’]ll|\s+will|\s+can)",
+    re.IGNORECASE,
+)
+_TRAILING_JOINER = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
+# A request to the customer earlier in the reply makes what follows conditional on it ("Could you
+# DM us your email? We'll take a look"): the customer has to act first.
+_REQUEST = re.compile(
+    r"\b(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you|if\s+you\s+could|"
+    r"are\s+you\s+able\s+to|be\s+sure\s+to|make\s+sure\s+to|feel\s+free\s+to|just)\s+"
+    r"(?:[\w/]+\s+){0,5}?(?:dm|send|share|provide|report|reply|message|email|give|let\s+us\s+know|tell\s+us|"
+    r"connect|follow|fill|complete|direct\s+message|confirm|attach|drop|shoot|contact|reach\s+out|submit|"
+    r"pop|see|visit|call|meet|use|check|click|tap|head|go)\b"
+    r"|(?:^|[.!?:]\s+|,\s*)(?:@\w+\s+)*(?:dm|send|share|provide|report|reply|message|email|connect|shoot|drop|"
+    r"fill|submit|pop|meet|head|visit|click|use)\s+(?:us|me|the|your|a|an|this|it|with)\b"
+    r"|\b(?:dm|send|share|message|email|shoot|drop|tweet|connect\s+with|reach\s+out\s+to|contact|call|text|"
+    r"give|meet)\s+(?:us|me)\b"
+    r"|\byou\s+can\s+(?:\w+\s+){0,2}?(?:take|bring|send|visit|call|contact|go|head|return|drop|pop|use)\b",
+    re.IGNORECASE,
+)
+_RECEIVE_ACTIONS = {
+    "receive": "send",
+    "get": "send",
+    "see": "send",
+    "be contacted": "callback",
+    "be called": "callback",
+}
+
+
+def find_promises(
+    text: str,
+    sent_at: datetime,
+    tz: str,
+    calendar: BusinessCalendar | None = None,
+    *,
+    day_first: bool = False,
+) -> list[Promise]:
+    """The promises in an agent's reply, with due times resolved by taxonomy.md section 6.
+
+    A naive ``sent_at`` is read in ``tz``; an aware one is converted to ``tz``. ``calendar``
+    defaults to Monday to Friday, 09:00 to 17:00 in ``tz``. ``day_first`` reads "3/4" as 3 April.
+    Raises :class:`~deescalate.errors.UnknownTimeZoneError` for an unknown ``tz``.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"find_promises() takes text, not {type(text).__name__}")
+    if not isinstance(sent_at, datetime):
+        raise InputError("sent_at must be a datetime")
+    zone(tz)
+    calendar = _calendar_in(calendar, tz)
+    sent = calendar.localize(sent_at)
+    promises: list[Promise] = []
+    lower = text.lower()
+    if not any(marker in lower for marker in _MARKERS):
+        return []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        if not any(marker in lower[start:end] for marker in _MARKERS):
+            continue
+        found = [
+            (action, offset)
+            for action, offset in _commitments(sentence)
+            if not _REQUEST.search(text, 0, start + offset)
+        ]
+        if not found:
+            continue
+        expressions = find_time_expressions(sentence, day_first=day_first)
+        for index, (action, offset) in enumerate(found):
+            # Each commitment owns the clause up to the next one; the first also owns what
+            # precedes it ("Tomorrow morning, I'll call you").
+            clause_start = 0 if index == 0 else offset
+            clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
+            own = [e for e in expressions if clause_start <= e.start and e.end <= clause_end]
+            time_text, due = resolve_due(own, sent, calendar)
+            clause = _TRAILING_JOINER.sub("", sentence[:clause_end])
+            promise_end = start + len(clause)
+            promises.append(
+                Promise(
+                    action=action,
+                    start=start + offset,
+                    end=promise_end,
+                    text=text[start + offset : promise_end],
+                    time_text=time_text,
+                    due_at=due,
+                )
+            )
+    return promises
+
+
+# A promise needs one of these words; texts and sentences without any are skipped cheaply.
+_MARKERS = ("will", "'ll", "’ll", "going to", "shall", "expect")
+
+
+@functools.cache
+def _standard_calendar(tz: str) -> BusinessCalendar:
+    return BusinessCalendar.standard(tz)
+
+
+def _calendar_in(calendar: BusinessCalendar | None, tz: str) -> BusinessCalendar:
+    """The calendar to resolve due times with, in the zone of whoever made the promise."""
+    if calendar is None:
+        return _standard_calendar(tz)
+    if calendar.tz == tz:
+        return calendar
+    return BusinessCalendar(
+        tz=tz,
+        hours=calendar.hours,
+        holidays=calendar.holidays,
+        country=calendar.country,
+        subdivision=calendar.subdivision,
+    )
+
+
+def _commitments(sentence: str) -> list[tuple[str, int]]:
+    """The action and start offset of each promise in one sentence."""
+    stripped = sentence.rstrip()
+    if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence):
+        return []
+    matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
+    found: list[tuple[str, int]] = []
+    for position, match in enumerate(matches):
+        clause_end = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
+        if _CUSTOMER_FIRST.search(sentence[: match.start()]):
+            continue
+        if _RELAY.search(sentence[match.start() : clause_end]) and not re.search(
+            r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)",
+            sentence[match.start() :],
+            re.IGNORECASE,
+        ):
+            continue
+        action = next(name for name, value in match.groupdict().items() if value)
+        found.append((action, match.start()))
+    if found or matches:
+        return found
+    single = _other_commitment(sentence)
+    return [single] if single is not None else []
+
+
+def _other_commitment(sentence: str) -> tuple[str, int] | None:
+    """Promises phrased from the customer's side ("you'll receive", "expect a call")."""
+    received = _YOU_RECEIVE.search(sentence)
+    if received is not None and not _CUSTOMER_FIRST.search(sentence[: received.start()]):
+        kind = re.sub(r"\s+", " ", received.group("kind").lower())
+        if kind.startswith("hear"):
+            return "callback", received.start()
+        rest = received.group("rest").lower()
+        if kind in ("get", "receive") and re.search(r"\b(?:call|callback|phone)\b", rest):
+            return "callback", received.start()
+        if kind in ("get", "receive") and re.search(r"\bupdate", rest):
+            return "update", received.start()
+        if kind == "see" and not re.search(
+            r"\b(?:refund|credit|charge|delivery|parcel|order)\b", rest
+        ):
+            return None
+        return _RECEIVE_ACTIONS.get(kind, "other"), received.start()
+    expected = _EXPECT.search(sentence)
+    if expected is not None:
+        what = expected.group("what").lower()
+        action = {
+            "call": "callback",
+            "callback": "callback",
+            "reply": "callback",
+            "response": "callback",
+            "update": "update",
+            "email": "send",
+            "visit": "visit",
+        }[what]
+        return action, expected.start()
+    return None

@@ -1,0 +1,59 @@
+"""``deescalate promises``: text and JSON output, JSON lines, and bad time zones."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.test_assess_cli import run_cli
+
+
+def test_json_output_has_iso_due_times() -> None:
+    """--format json prints each promise with an ISO 8601 due time."""
+    done = run_cli(
+        "promises",
+        "--format",
+        "json",
+        "--sent-at",
+        "2026-03-02T10:00",
+        "--tz",
+        "Europe/Berlin",
+        stdin="I'll call you back by 3pm.",
+    )
+    assert done.returncode == 0, done.stderr
+    (promise,) = json.loads(done.stdout)
+    assert promise["action"] == "callback"
+    assert promise["due_at"] == "2026-03-02T15:00:00+01:00"
+
+
+def test_jsonl_batch_uses_each_lines_zone() -> None:
+    """Each line's sent_at and tz are used; ids are kept."""
+    lines = [
+        {
+            "id": 1,
+            "text": "I'll call you at 3pm.",
+            "sent_at": "2026-03-02T10:00",
+            "tz": "America/New_York",
+        },
+        {"id": 2, "text": "Thanks!", "sent_at": "2026-03-02T10:00"},
+    ]
+    done = run_cli("promises", "--jsonl", stdin="\n".join(json.dumps(x) for x in lines))
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["promises"][0]["due_at"] == "2026-03-02T15:00:00-05:00"
+    assert second == {"id": 2, "promises": []}
+
+
+def test_unknown_time_zone_on_a_line_exits_2_naming_it() -> None:
+    """A bad tz on line 2 is exit 2 naming the line and the zone."""
+    lines = [{"text": "ok"}, {"text": "I'll call.", "tz": "Moon/Base"}]
+    done = run_cli("promises", "--jsonl", stdin="\n".join(json.dumps(x) for x in lines))
+    assert done.returncode == 2
+    assert "line 2" in done.stderr
+    assert "Moon/Base" in done.stderr
+
+
+def test_bad_sent_at_exits_2() -> None:
+    """A sent_at that is not ISO 8601 is refused."""
+    done = run_cli("promises", "--sent-at", "yesterday-ish", stdin="I'll call.")
+    assert done.returncode == 2
+    assert "ISO 8601" in done.stderr

@@ -1,0 +1,161 @@
+"""The reply coach's behaviour beyond single rules: spans, ordering, configuration, inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deescalate import (
+    Coach,
+    ConfigurationError,
+    Conversation,
+    InputError,
+    RulePackError,
+    Severity,
+    lint_reply,
+)
+from deescalate.coach import find_steps, steps_shown
+
+ANGRY_CUSTOMER = "You're not listening! The engineer never came and I took the day off for nothing."
+
+
+def test_findings_carry_spans_into_the_draft() -> None:
+    """Each finding's text is the draft at its span, with a suggestion."""
+    draft = "Hello. Please calm down. It's our policy."
+    findings = lint_reply(draft)
+    assert [f.rule for f in findings] == ["tells-to-calm-down", "nothing-more-i-can-do"]
+    for finding in findings:
+        assert draft[finding.start : finding.end] == finding.text
+        assert finding.suggestion
+        assert finding.code.startswith("DE1")
+
+
+def test_findings_are_sorted_and_never_duplicated() -> None:
+    """Repeated phrases give one finding per place, in text order."""
+    draft = "Calm down. I said calm down. CALM DOWN!!!"
+    findings = lint_reply(draft)
+    keys = [(f.start, f.end, f.code) for f in findings]
+    assert keys == sorted(keys)
+    assert len(keys) == len(set(keys))
+    assert sum(f.rule == "tells-to-calm-down" for f in findings) == 3
+
+
+def test_absence_rules_need_a_customer() -> None:
+    """Without the customer message, nothing is reported missing."""
+    assert lint_reply("I'll book a new visit.") == []
+
+
+def test_absence_rules_point_at_the_whole_draft() -> None:
+    """An absence finding spans the whole draft."""
+    draft = "I'll book a new visit."
+    findings = [f for f in lint_reply(draft, ANGRY_CUSTOMER) if f.rule.startswith("missing-")]
+    assert {f.rule for f in findings} >= {"missing-acknowledgement", "missing-restatement"}
+    assert all((f.start, f.end) == (0, len(draft)) for f in findings)
+
+
+def test_a_playbook_reply_passes() -> None:
+    """A reply that acknowledges, apologizes, restates and gives a time has no findings."""
+    draft = (
+        "I'm so sorry, I understand how frustrating this is. So the engineer didn't arrive today "
+        "after you took the day off, is that correct? I'll call you back by 4 pm with a new slot."
+    )
+    assert lint_reply(draft, ANGRY_CUSTOMER) == []
+
+
+def test_conversation_as_customer_uses_unanswered_messages() -> None:
+    """With a conversation, the customer messages after the last agent reply are answered."""
+    conversation = Conversation.of(
+        [
+            ("customer", "I'm furious, this is the third time the parcel is lost!"),
+            (
+                "agent",
+                "I'm so sorry. So the parcel is lost again, is that right? I'll call you by 5 pm.",
+            ),
+            ("customer", "Yes, thanks. Could you also send the invoice?"),
+        ]
+    )
+    findings = lint_reply("Here is the invoice.", conversation)
+    assert not [f for f in findings if f.rule.startswith("missing-")]
+
+
+def test_rules_can_be_switched_off_by_name() -> None:
+    """A disabled rule reports nothing."""
+    coach = Coach(disabled=["tells-to-calm-down"])
+    assert coach.lint("Please calm down.") == []
+
+
+def test_disabling_an_unknown_rule_is_refused() -> None:
+    """A misspelt rule name is a configuration error naming it."""
+    with pytest.raises(ConfigurationError, match="calm-dwn"):
+        Coach(disabled=["calm-dwn"])
+
+
+def test_team_pack_adds_a_rule(tmp_path: Path) -> None:
+    """A team's own pack adds rules with codes of its own."""
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "pack: acme\nrules:\n  - name: no-cheers\n    code: AC001\n    kind: substitution\n"
+        "    severity: suggestion\n    message: Sign off formally.\n"
+        "    swap:\n      cheers mate: Kind regards\n",
+        encoding="utf-8",
+    )
+    findings = Coach([pack]).lint("All fixed, cheers mate")
+    assert [(f.code, f.suggestion, f.severity) for f in findings] == [
+        ("AC001", "Kind regards", Severity.SUGGESTION)
+    ]
+
+
+def test_broken_coach_pack_names_file_rule_and_key(tmp_path: Path) -> None:
+    """A broken pack fails with the file, the rule and the key."""
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(
+        "pack: x\nrules:\n  - name: loud\n    code: XX001\n    kind: existence\n"
+        "    severity: fatal\n    message: m\n    phrases: [x]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError) as caught:
+        Coach([pack])
+    assert (caught.value.rule, caught.value.key) == ("loud", "severity")
+    assert "bad.yaml" in str(caught.value)
+
+
+def test_unknown_code_rule_is_refused(tmp_path: Path) -> None:
+    """A pack cannot declare a code rule that does not exist."""
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(
+        "pack: x\nrules:\n  - name: mind-reading\n    code: XX002\n    kind: code\n"
+        "    severity: warning\n    message: m\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match="no code rule named"):
+        Coach([pack])
+
+
+@pytest.mark.parametrize("draft", ["", "   ", b""])
+def test_empty_drafts_have_no_findings(draft: str | bytes) -> None:
+    """An empty draft has nothing to say about it."""
+    assert lint_reply(draft, ANGRY_CUSTOMER) == []
+
+
+def test_non_text_draft_is_an_input_error() -> None:
+    """A number is refused with the type named."""
+    with pytest.raises(InputError, match="int"):
+        lint_reply(7)  # type: ignore[arg-type]
+
+
+def test_html_drafts_map_spans_back() -> None:
+    """Findings in an HTML draft point into the HTML."""
+    draft = "<p>Please <b>calm down</b>.</p>"
+    (finding,) = lint_reply(draft)
+    assert draft[finding.start : finding.end] == finding.text == "calm down"
+
+
+def test_steps_are_found_with_evidence() -> None:
+    """The playbook-step detector reports each step with its words."""
+    text = (
+        "I'm sorry. I understand how frustrating that is. Is that correct? I'll call you tomorrow."
+    )
+    assert steps_shown(text) == {"apologize", "acknowledge", "restate", "next-step"}
+    for evidence in find_steps(text):
+        assert text[evidence.start : evidence.end] == evidence.text
