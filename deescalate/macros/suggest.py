@@ -1,6 +1,8 @@
 """Which macro fits now: ranked by the conversation's stage and the playbook steps still missing.
 
-The ranking follows the playbook (taxonomy.md section 3) and the follow-through obligations:
+The ranking follows the playbook (taxonomy.md section 3) and the follow-through obligations,
+using the steps :func:`~deescalate.conversation.summarize` says the agent's replies have shown
+since the customer reached the current stage (its ``next-step`` counts as ``solve``):
 
 - a broken promise comes first: on a solved ticket, the apology for the missed follow-through;
   on an open one, the overdue update (even without a resolution), then the apology;
