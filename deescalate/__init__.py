@@ -1,8 +1,9 @@
 """deescalate: help support agents handle difficult customers well.
 
-Rate customer messages on an escalation scale with the evidence (:func:`assess`), and more as the
-library grows. Importing the package is cheap: it loads no rule packs, no settings and nothing
-from the command line, server or helpdesk adapters until they are used.
+Rate customer messages on an escalation scale with the evidence (:func:`assess`), and suggest and
+render reply macros for a conversation (:func:`suggest_macros`, :func:`render_macro`). Importing
+the package is cheap: it loads no rule packs, no settings, no template engine and nothing from
+the command line, server or helpdesk adapters until they are used.
 """
 
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from deescalate.errors import (
     HelpdeskError,
     InputError,
     MissingExtraError,
+    MissingValuesError,
     NotFound,
     RateLimited,
     RulePackError,
@@ -41,6 +43,15 @@ from deescalate.errors import (
     TemplateError,
     UnknownTimeZoneError,
     WebhookVerificationError,
+)
+from deescalate.macros import (
+    Macro,
+    MacroLibrary,
+    MacroValues,
+    RenderedMacro,
+    Suggestion,
+    render_macro,
+    suggest_macros,
 )
 from deescalate.promises import Promise, find_promises
 from deescalate.stages import STAGE_GUIDANCE, Stage
@@ -66,11 +77,16 @@ __all__ = [
     "Finding",
     "HelpdeskError",
     "InputError",
+    "Macro",
+    "MacroLibrary",
+    "MacroValues",
     "Message",
     "MissingExtraError",
+    "MissingValuesError",
     "NotFound",
     "Promise",
     "RateLimited",
+    "RenderedMacro",
     "Role",
     "RulePackError",
     "ScoringWeights",
@@ -79,6 +95,7 @@ __all__ = [
     "Signal",
     "Stage",
     "StoreError",
+    "Suggestion",
     "TemplateError",
     "Trend",
     "UnknownTimeZoneError",
@@ -88,6 +105,8 @@ __all__ = [
     "assess_many",
     "find_promises",
     "lint_reply",
+    "render_macro",
+    "suggest_macros",
     "summarize",
 ]
 

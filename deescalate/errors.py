@@ -9,6 +9,7 @@
     ├── ConfigurationError          settings that cannot work together
     ├── MissingExtraError           an optional part is used but its extra is not installed
     ├── TemplateError               a macro that cannot be rendered (missing values, sandbox escapes)
+    │   └── MissingValuesError      placeholders with no value (``missing`` lists them all)
     ├── StoreError                  the obligation ledger's storage failed
     └── HelpdeskError               a helpdesk adapter call failed
         ├── AuthError               credentials were refused
@@ -31,6 +32,7 @@ __all__ = [
     "HelpdeskError",
     "InputError",
     "MissingExtraError",
+    "MissingValuesError",
     "NotFound",
     "RateLimited",
     "RulePackError",
@@ -89,6 +91,16 @@ class MissingExtraError(DeescalateError, ImportError):
 
 class TemplateError(DeescalateError):
     """A macro template cannot be rendered safely."""
+
+
+class MissingValuesError(TemplateError):
+    """A macro needs values nobody supplied; ``missing`` names every one of them."""
+
+    def __init__(self, missing: tuple[str, ...], *, macro: str | None = None) -> None:
+        what = f"macro {macro!r}" if macro else "the template"
+        super().__init__(f"{what} needs values for: {', '.join(missing)}")
+        self.missing = missing
+        self.macro = macro
 
 
 class StoreError(DeescalateError):

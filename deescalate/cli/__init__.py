@@ -17,6 +17,7 @@ COMMANDS = (
     "deescalate.cli.assess_cmd",
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",
+    "deescalate.cli.macros_cmd",
     "deescalate.cli.lint_cmd",
     "deescalate.cli.promises_cmd",
 )

@@ -25,11 +25,16 @@ EXPECTED_ALL = [
     "Finding",
     "HelpdeskError",
     "InputError",
+    "Macro",
+    "MacroLibrary",
+    "MacroValues",
     "Message",
     "MissingExtraError",
+    "MissingValuesError",
     "NotFound",
     "Promise",
     "RateLimited",
+    "RenderedMacro",
     "Role",
     "RulePackError",
     "ScoringWeights",
@@ -38,6 +43,7 @@ EXPECTED_ALL = [
     "Signal",
     "Stage",
     "StoreError",
+    "Suggestion",
     "TemplateError",
     "Trend",
     "UnknownTimeZoneError",
@@ -47,6 +53,8 @@ EXPECTED_ALL = [
     "assess_many",
     "find_promises",
     "lint_reply",
+    "render_macro",
+    "suggest_macros",
     "summarize",
 ]
 
@@ -69,11 +77,13 @@ def test_unknown_attribute_raises_attribute_error() -> None:
 
 
 def test_import_is_light() -> None:
-    """``import deescalate`` loads no CLI, settings, YAML, pydantic or adapter module."""
+    """``import deescalate`` loads no CLI, settings, YAML, pydantic, Jinja2, Babel or adapter module."""
     heavy = [
         "deescalate.cli",
         "pydantic",
         "yaml",
+        "jinja2",
+        "babel",
         "zenpy",
         "jira",
         "deescalate_zendesk",

@@ -1,0 +1,123 @@
+"""Picking the sentence that states the customer's problem, and saying it back in the second person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from deescalate.macros import find_problem, to_second_person
+
+DATA = Path(__file__).parent / "data"
+CASES: list[dict[str, object]] = yaml.safe_load(
+    (DATA / "restatement_cases.yaml").read_text(encoding="utf-8")
+)
+HOLDOUT: list[dict[str, object]] = yaml.safe_load(
+    (DATA / "restatement_holdout.yaml").read_text(encoding="utf-8")
+)
+SPANISH: list[dict[str, object]] = yaml.safe_load(
+    (DATA / "restatement_cases_es.yaml").read_text(encoding="utf-8")
+)
+ACCURACY_FLOOR = 0.85
+
+
+def _hit(case: dict[str, object], language: str = "en") -> bool:
+    messages = [str(m) for m in case["messages"]]  # type: ignore[attr-defined]
+    found = find_problem(messages, language=language)
+    return found is not None and str(case["expect"]).lower() in found.clause.lower()
+
+
+def test_picks_the_problem_sentence_on_realistic_complaints() -> None:
+    """On the synthetic complaints, the picked clause states the problem often enough."""
+    assert len(CASES) >= 30
+    hits = sum(_hit(case) for case in CASES)
+    accuracy = hits / len(CASES)
+    print(f"\nrestatement accuracy (development cases): {hits}/{len(CASES)} = {accuracy:.1%}")
+    assert accuracy >= ACCURACY_FLOOR
+
+
+def test_picks_the_problem_sentence_on_held_out_complaints() -> None:
+    """On complaints never used to tune the picker, the accuracy stays above the floor."""
+    hits = sum(_hit(case) for case in HOLDOUT)
+    accuracy = hits / len(HOLDOUT)
+    print(f"\nrestatement accuracy (held-out cases): {hits}/{len(HOLDOUT)} = {accuracy:.1%}")
+    assert accuracy >= ACCURACY_FLOOR
+
+
+def test_picks_the_problem_sentence_in_spanish() -> None:
+    """Spanish complaints are read with the Spanish cues."""
+    hits = sum(_hit(case, "es") for case in SPANISH)
+    accuracy = hits / len(SPANISH)
+    print(f"\nrestatement accuracy (Spanish cases): {hits}/{len(SPANISH)} = {accuracy:.1%}")
+    assert accuracy >= ACCURACY_FLOOR
+
+
+@pytest.mark.parametrize("case", CASES, ids=[str(c["expect"]) for c in CASES])
+def test_span_points_into_the_original_message(case: dict[str, object]) -> None:
+    """start/end locate the chosen clause in the message as the customer wrote it."""
+    messages = [str(m) for m in case["messages"]]  # type: ignore[attr-defined]
+    found = find_problem(messages)
+    assert found is not None
+    assert messages[found.message_index][found.start : found.end] == found.clause
+
+
+def test_greeting_venting_and_signature_are_not_chosen() -> None:
+    """Hello, the venting and the sign-off lose to the sentence with the problem."""
+    found = find_problem(
+        [
+            "Hello,\n\nI can't believe this. My dishwasher stopped draining after the repair on "
+            "Friday. Absolutely ridiculous!!\n\nKind regards,\nPat Moreno\nSales Director"
+        ]
+    )
+    assert found is not None
+    assert found.clause == "My dishwasher stopped draining after the repair on Friday"
+    assert found.text == "your dishwasher stopped draining after the repair on Friday"
+
+
+def test_venting_clause_is_dropped() -> None:
+    """In "This is a joke, my card was charged twice", only the problem clause is kept."""
+    found = find_problem(["This is a joke, my card was charged twice for one order!!!"])
+    assert found is not None
+    assert found.text == "your card was charged twice for one order"
+
+
+def test_no_words_gives_none() -> None:
+    """Empty messages have no problem to restate."""
+    assert find_problem(["", "   "]) is None
+
+
+def test_other_languages_keep_the_customers_words() -> None:
+    """For Spanish, the chosen words are quoted as written, not paraphrased."""
+    found = find_problem(["Hola. Mi router no funciona desde el lunes."], language="es")
+    assert found is not None
+    assert "Mi router no funciona" in found.text
+
+
+@pytest.mark.parametrize(
+    ("customer", "restated"),
+    [
+        ("my printer stopped working", "your printer stopped working"),
+        ("I was charged twice", "you were charged twice"),
+        ("I am locked out of my account", "you are locked out of your account"),
+        ("you charged me twice", "we charged you twice"),
+        ("I told you twice", "you told us twice"),
+        (
+            "your engineer never showed up at our house",
+            "our engineer never showed up at your house",
+        ),
+        ("I've waited for my refund since May", "you've waited for your refund since May"),
+        ("We can't log in to our dashboard", "you can't log in to your dashboard"),
+        ("I’m still waiting for my parcel", "you’re still waiting for your parcel"),
+        ("The app logs me out", "the app logs you out"),
+        ("Netflix won't load on my TV", "Netflix won't load on your TV"),
+        (
+            "I rang on Tuesday and was promised a call",
+            "you rang on Tuesday and were promised a call",
+        ),
+        ("I said the parcel came and was damaged", "you said the parcel came and was damaged"),
+    ],
+)
+def test_first_person_becomes_second_person(customer: str, restated: str) -> None:
+    """Pronouns and possessives swap; everything else stays the customer's words."""
+    assert to_second_person(customer) == restated
