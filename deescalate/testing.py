@@ -103,9 +103,15 @@ class FakeHelpdesk:
         with self._lock:
             ref = TicketRef(self.name, str(self._next_id))
             self._next_id += 1
-            built = tuple(self._comment(AuthorRole(role), body, public=True) for role, body in comments)
+            built = tuple(
+                self._comment(AuthorRole(role), body, public=True) for role, body in comments
+            )
             self.tickets[ref] = Ticket(
-                ref, subject, status, requester_name=requester_name, comments=built,
+                ref,
+                subject,
+                status,
+                requester_name=requester_name,
+                comments=built,
                 updated_at=self.clock(),
             )
         return ref
@@ -152,13 +158,17 @@ class FakeHelpdesk:
         if self._enter("post_internal_note", ref, body=body, idempotency_key=idempotency_key):
             return next(c for c in reversed(ticket.comments) if not c.public)
         note = self._comment(AuthorRole.AGENT, body, public=False)
-        self.tickets[ref] = replace(ticket, comments=(*ticket.comments, note), updated_at=self.clock())
+        self.tickets[ref] = replace(
+            ticket, comments=(*ticket.comments, note), updated_at=self.clock()
+        )
         return note
 
     def mark_reminder(
         self, ref: TicketRef, tag: str, due_at: datetime, *, idempotency_key: str | None = None
     ) -> None:
-        if self._enter("mark_reminder", ref, tag=tag, due_at=due_at, idempotency_key=idempotency_key):
+        if self._enter(
+            "mark_reminder", ref, tag=tag, due_at=due_at, idempotency_key=idempotency_key
+        ):
             return
         ticket = self._ticket(ref)
         self.tickets[ref] = replace(ticket, tags=ticket.tags | {tag}, updated_at=self.clock())
@@ -235,8 +245,11 @@ def _event_from(item: Mapping[str, Any]) -> TicketEvent:
     if "comment" in item:
         data = item["comment"]
         comment = Comment(
-            str(data["id"]), AuthorRole(data["author_role"]), str(data["body"]),
-            bool(data.get("public", True)), at,
+            str(data["id"]),
+            AuthorRole(data["author_role"]),
+            str(data["body"]),
+            bool(data.get("public", True)),
+            at,
         )
     return TicketEvent(
         kind=TicketEventKind(item["kind"]),

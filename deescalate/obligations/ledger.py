@@ -83,7 +83,9 @@ class Ledger:
         now = self.clock()
         obligation = Obligation(
             id=new_id(),
-            key=obligation_key(ObligationKind.FOLLOW_THROUGH, ticket, comment_id, promise.start, promise.end),
+            key=obligation_key(
+                ObligationKind.FOLLOW_THROUGH, ticket, comment_id, promise.start, promise.end
+            ),
             kind=ObligationKind.FOLLOW_THROUGH,
             ticket=ticket,
             source=promise.text,
@@ -95,7 +97,11 @@ class Ledger:
             next_task=Task.REMIND if remind else Task.BREAK,
             next_action_at=remind or due,
             created_at=sent_at,
-            history=(ObligationEvent(now, "opened", f"promise to {promise.action}, due {due.isoformat()}"),),
+            history=(
+                ObligationEvent(
+                    now, "opened", f"promise to {promise.action}, due {due.isoformat()}"
+                ),
+            ),
         )
         return self.store.add(obligation)
 
@@ -116,13 +122,17 @@ class Ledger:
             next_task=Task.FOLLOW_UP,
             next_action_at=due,
             created_at=solved_at,
-            history=(ObligationEvent(self.clock(), "opened", f"solved at peak stage {peak_stage}"),),
+            history=(
+                ObligationEvent(self.clock(), "opened", f"solved at peak stage {peak_stage}"),
+            ),
         )
         return self.store.add(obligation)
 
     # --- settling from what happens ---------------------------------------------------------------
 
-    def record_contact(self, ticket: str, at: datetime, *, how: str = "public reply") -> list[Obligation]:
+    def record_contact(
+        self, ticket: str, at: datetime, *, how: str = "public reply"
+    ) -> list[Obligation]:
         """The agent contacted the customer at ``at``: keep what that fulfils."""
         settled = []
         for obligation in self.store.active_for_ticket(ticket):
@@ -131,7 +141,10 @@ class Ledger:
                 continue
             if obligation.kind is ObligationKind.FOLLOW_THROUGH and at <= obligation.due_at:
                 change = Transition(ObligationState.KEPT, "kept", f"{how} before the due time")
-            elif obligation.kind is ObligationKind.FOLLOW_UP and at >= obligation.due_at - timedelta(hours=12):
+            elif (
+                obligation.kind is ObligationKind.FOLLOW_UP
+                and at >= obligation.due_at - timedelta(hours=12)
+            ):
                 change = Transition(ObligationState.KEPT, "kept", f"follow-up check by {how}")
             else:
                 continue
@@ -145,7 +158,9 @@ class Ledger:
         recurred = _RECURRED.search(text) is not None
         for obligation in self.store.active_for_ticket(ticket):
             if obligation.kind is ObligationKind.FOLLOW_THROUGH and cancels:
-                change = Transition(ObligationState.CANCELLED, "cancelled", "the customer no longer needs it")
+                change = Transition(
+                    ObligationState.CANCELLED, "cancelled", "the customer no longer needs it"
+                )
             elif obligation.kind is ObligationKind.FOLLOW_UP and recurred:
                 change = Transition(
                     obligation.state, "recurred", "the customer says the problem is back",
@@ -162,12 +177,16 @@ class Ledger:
         if not state.final:
             raise InputError(f"settle to a final state (kept, broken, cancelled), not {state}")
         return self.store.transition(
-            obligation_id, Transition(state, "settled", note or "settled by an operator"), self.clock()
+            obligation_id,
+            Transition(state, "settled", note or "settled by an operator"),
+            self.clock(),
         )
 
     # --- the worker's side ------------------------------------------------------------------------
 
-    def claim_due(self, now: datetime, worker: str, limit: int = 100, lease: timedelta = timedelta(minutes=5)) -> list[Obligation]:
+    def claim_due(
+        self, now: datetime, worker: str, limit: int = 100, lease: timedelta = timedelta(minutes=5)
+    ) -> list[Obligation]:
         """Lease the obligations whose next task is due; see :meth:`SQLStore.claim_due`."""
         return self.store.claim_due(now, worker, limit, lease)
 
@@ -179,8 +198,12 @@ class Ledger:
                 next_task=Task.BREAK, next_action_at=obligation.due_at,
             )  # fmt: skip
         if task is Task.BREAK:
-            return Transition(ObligationState.BROKEN, "broken", "the due time passed without contact")
-        return Transition(ObligationState.REMINDED, "follow-up-due", "the agent was asked to check back")
+            return Transition(
+                ObligationState.BROKEN, "broken", "the due time passed without contact"
+            )
+        return Transition(
+            ObligationState.REMINDED, "follow-up-due", "the agent was asked to check back"
+        )
 
     def complete(self, obligation: Obligation, worker: str, task: Task) -> bool:
         """Record that ``task`` was dispatched; False if the lease was lost meanwhile."""

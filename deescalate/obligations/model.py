@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Obligation", "ObligationEvent", "ObligationKind", "ObligationState", "Task", "obligation_key"]
+__all__ = [
+    "Obligation",
+    "ObligationEvent",
+    "ObligationKind",
+    "ObligationState",
+    "Task",
+    "obligation_key",
+]
 
 
 class ObligationKind(enum.StrEnum):

@@ -43,7 +43,9 @@ class Policy:
         assert closing is not None  # add_business_days only returns business days
         return closing
 
-    def remind_at(self, due: datetime, made: datetime, calendar: BusinessCalendar) -> datetime | None:
+    def remind_at(
+        self, due: datetime, made: datetime, calendar: BusinessCalendar
+    ) -> datetime | None:
         """When to remind before ``due``: within business hours, and after the promise was made."""
         remind = calendar.subtract_business_minutes(due, self.remind_before_minutes)
         return remind if remind > made else None

@@ -130,7 +130,7 @@ class Store(Protocol):
     def add(self, obligation: Obligation) -> tuple[Obligation, bool]: ...
     def add_many(self, obligations: Sequence[Obligation]) -> int: ...
     def get(self, obligation_id: str) -> Obligation: ...
-    def list(
+    def search(
         self,
         *,
         state: ObligationState | None = None,
@@ -144,7 +144,13 @@ class Store(Protocol):
         self, now: datetime, worker: str, limit: int, lease: timedelta
     ) -> list[Obligation]: ...
     def complete(
-        self, obligation_id: str, worker: str, change: Transition, at: datetime, *, task: Task | None
+        self,
+        obligation_id: str,
+        worker: str,
+        change: Transition,
+        at: datetime,
+        *,
+        task: Task | None,
     ) -> bool: ...
     def release(self, obligation_id: str, worker: str, retry_at: datetime, reason: str) -> bool: ...
     def dispatch_count(self, obligation_id: str) -> int: ...
@@ -207,7 +213,9 @@ class SQLStore:
                 if current < version <= target:
                     for statement in statements:
                         cursor.execute(statement)
-                    cursor.execute(self._sql("INSERT INTO schema_version (version) VALUES (?)"), (version,))
+                    cursor.execute(
+                        self._sql("INSERT INTO schema_version (version) VALUES (?)"), (version,)
+                    )
                     current = version
         return current
 
@@ -239,7 +247,9 @@ class SQLStore:
             if created:
                 for event in obligation.history:
                     self._insert_event(cursor, obligation.id, event)
-            cursor.execute(self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE key = ?"), (obligation.key,))
+            cursor.execute(
+                self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE key = ?"), (obligation.key,)
+            )
             row = cursor.fetchone()
         return self._obligation(row), created
 
@@ -258,11 +268,21 @@ class SQLStore:
 
     def _insert_event(self, cursor: Any, obligation_id: str, event: ObligationEvent) -> None:
         cursor.execute(
-            self._sql("INSERT INTO obligation_events (obligation_id, at, kind, detail) VALUES (?, ?, ?, ?)"),
+            self._sql(
+                "INSERT INTO obligation_events (obligation_id, at, kind, detail) VALUES (?, ?, ?, ?)"
+            ),
             (obligation_id, to_micros(event.at), event.kind, event.detail),
         )
 
-    def _apply(self, cursor: Any, obligation_id: str, change: Transition, at: datetime, extra: str = "", args: tuple[Any, ...] = ()) -> int:
+    def _apply(
+        self,
+        cursor: Any,
+        obligation_id: str,
+        change: Transition,
+        at: datetime,
+        extra: str = "",
+        args: tuple[Any, ...] = (),
+    ) -> int:
         cursor.execute(
             self._sql(
                 "UPDATE obligations SET state = ?, next_task = ?, next_action_at = ?, "
@@ -276,7 +296,9 @@ class SQLStore:
         )  # fmt: skip
         updated = int(cursor.rowcount)
         if updated:
-            self._insert_event(cursor, obligation_id, ObligationEvent(at, change.event, change.detail))
+            self._insert_event(
+                cursor, obligation_id, ObligationEvent(at, change.event, change.detail)
+            )
         return updated
 
     def transition(self, obligation_id: str, change: Transition, at: datetime) -> Obligation:
@@ -286,22 +308,34 @@ class SQLStore:
                 raise StoreError(f"no obligation {obligation_id}")
         return self.get(obligation_id)
 
-    def claim_due(self, now: datetime, worker: str, limit: int, lease: timedelta) -> list[Obligation]:
+    def claim_due(
+        self, now: datetime, worker: str, limit: int, lease: timedelta
+    ) -> list[Obligation]:
         """Lease up to ``limit`` obligations whose next action is due at ``now``."""
         if limit < 1:
             return []
         now_us = to_micros(now)
         assert now_us is not None
         with self._transaction(immediate=True) as cursor:
-            rows = self._claim_rows(cursor, now_us, worker, limit, now_us + int(lease.total_seconds() * 1e6))
+            rows = self._claim_rows(
+                cursor, now_us, worker, limit, now_us + int(lease.total_seconds() * 1e6)
+            )
         return sorted((self._obligation(r) for r in rows), key=lambda o: (o.next_action_at, o.id))
 
     def complete(
-        self, obligation_id: str, worker: str, change: Transition, at: datetime, *, task: Task | None
+        self,
+        obligation_id: str,
+        worker: str,
+        change: Transition,
+        at: datetime,
+        *,
+        task: Task | None,
     ) -> bool:
         """Record a dispatched task and the new state, if ``worker`` still holds the lease."""
         with self._transaction() as cursor:
-            if not self._apply(cursor, obligation_id, change, at, " AND lease_owner = ?", (worker,)):
+            if not self._apply(
+                cursor, obligation_id, change, at, " AND lease_owner = ?", (worker,)
+            ):
                 return False
             if task is not None:
                 cursor.execute(
@@ -323,27 +357,36 @@ class SQLStore:
                 ),
                 (to_micros(retry_at), obligation_id, worker),
             )
-            released = cursor.rowcount == 1
+            released = bool(cursor.rowcount == 1)
             if released:
-                self._insert_event(cursor, obligation_id, ObligationEvent(datetime.now(UTC), "retry", reason))
+                self._insert_event(
+                    cursor, obligation_id, ObligationEvent(datetime.now(UTC), "retry", reason)
+                )
         return released
 
     # --- reads -----------------------------------------------------------------------------------
 
     def get(self, obligation_id: str) -> Obligation:
         with self._transaction() as cursor:
-            cursor.execute(self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE id = ?"), (obligation_id,))
+            cursor.execute(
+                self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE id = ?"), (obligation_id,)
+            )
             row = cursor.fetchone()
             if row is None:
                 raise StoreError(f"no obligation {obligation_id}")
             cursor.execute(
-                self._sql("SELECT at, kind, detail FROM obligation_events WHERE obligation_id = ? ORDER BY at"),
+                self._sql(
+                    "SELECT at, kind, detail FROM obligation_events WHERE obligation_id = ? ORDER BY at"
+                ),
                 (obligation_id,),
             )
-            events = tuple(ObligationEvent(from_micros(a) or datetime.now(UTC), k, d) for a, k, d in cursor.fetchall())
+            events = tuple(
+                ObligationEvent(from_micros(a) or datetime.now(UTC), k, d)
+                for a, k, d in cursor.fetchall()
+            )
         return self._obligation(row, events)
 
-    def list(
+    def search(
         self,
         *,
         state: ObligationState | None = None,
@@ -351,7 +394,8 @@ class SQLStore:
         due_before: datetime | None = None,
         limit: int = 100,
     ) -> list[Obligation]:
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[object] = []
         if state is not None:
             clauses.append("state = ?")
             args.append(state.value)
@@ -373,7 +417,9 @@ class SQLStore:
     def active_for_ticket(self, ticket: str) -> list[Obligation]:
         with self._transaction() as cursor:
             cursor.execute(
-                self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE ticket = ? AND state IN (?, ?) ORDER BY due_at"),
+                self._sql(
+                    f"SELECT {_COLUMNS} FROM obligations WHERE ticket = ? AND state IN (?, ?) ORDER BY due_at"
+                ),
                 (ticket, *ACTIVE_STATES),
             )
             rows = cursor.fetchall()
@@ -381,10 +427,15 @@ class SQLStore:
 
     def dispatch_count(self, obligation_id: str) -> int:
         with self._transaction() as cursor:
-            cursor.execute(self._sql("SELECT COUNT(*) FROM dispatches WHERE obligation_id = ?"), (obligation_id,))
+            cursor.execute(
+                self._sql("SELECT COUNT(*) FROM dispatches WHERE obligation_id = ?"),
+                (obligation_id,),
+            )
             return int(cursor.fetchone()[0])
 
-    def _obligation(self, row: Sequence[Any], history: tuple[ObligationEvent, ...] = ()) -> Obligation:
+    def _obligation(
+        self, row: Sequence[Any], history: tuple[ObligationEvent, ...] = ()
+    ) -> Obligation:
         (ident, key, kind, ticket, source, action, comment_id, span_start, span_end, due_at, remind_at,
          state, next_task, next_action_at, outcome, created_at) = row  # fmt: skip
         due = from_micros(due_at)

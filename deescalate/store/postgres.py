@@ -37,7 +37,9 @@ class PostgresStore(SQLStore):
         psycopg = _psycopg()
         self._errors = psycopg.Error
         try:
-            self._connection = psycopg.connect(dsn, autocommit=True, connect_timeout=connect_timeout)
+            self._connection = psycopg.connect(
+                dsn, autocommit=True, connect_timeout=connect_timeout
+            )
         except psycopg.Error as exc:
             # The message of a failed connection can include the host but never customer text.
             raise StoreError(f"cannot connect to the PostgreSQL ledger: {exc}") from exc
@@ -52,7 +54,9 @@ class PostgresStore(SQLStore):
                 with self._connection.transaction(), self._connection.cursor() as cursor:
                     yield cursor
             except self._errors as exc:
-                raise StoreError(f"PostgreSQL ledger error: {exc.__class__.__name__}: {exc}") from exc
+                raise StoreError(
+                    f"PostgreSQL ledger error: {exc.__class__.__name__}: {exc}"
+                ) from exc
 
     def _lock_for_migration(self, cursor: Any) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))

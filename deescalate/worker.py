@@ -1,0 +1,194 @@
+"""The worker: claim due obligations, remind and follow up through the helpdesk, flag broken ones.
+
+Each dispatched write carries an idempotency key (``<obligation id>:<task>``), so a worker that
+dies after writing and before recording it does no harm: the lease expires, another worker
+reclaims the obligation, and the repeated write has no further effect. Failures are retried with
+exponential backoff that honours the helpdesk's ``Retry-After``. Logs name obligations and
+tickets, never customer text.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from deescalate.errors import HelpdeskError, RateLimited
+from deescalate.helpdesk import Helpdesk, TicketRef
+from deescalate.obligations.ledger import Ledger
+from deescalate.obligations.model import Obligation, ObligationKind, Task
+
+__all__ = ["Worker", "WorkerStats"]
+
+log = logging.getLogger("deescalate.worker")
+
+
+@dataclass(slots=True)
+class WorkerStats:
+    """What a worker has done so far."""
+
+    dispatched: int = 0
+    deferred: int = 0
+    retried: int = 0
+    lost_leases: int = 0
+
+
+class Worker:
+    """Dispatches due obligations from a ledger to a helpdesk.
+
+    ``batch`` obligations are claimed at a time under a ``lease``; ``poll`` seconds pass between
+    empty claims. ``max_backoff`` caps the retry delay. ``clock`` and ``sleep`` are injectable for
+    tests.
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        helpdesk: Helpdesk,
+        *,
+        worker_id: str,
+        batch: int = 100,
+        lease: timedelta = timedelta(minutes=5),
+        poll: float = 5.0,
+        base_backoff: timedelta = timedelta(seconds=30),
+        max_backoff: timedelta = timedelta(hours=1),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.helpdesk = helpdesk
+        self.worker_id = worker_id
+        self.batch = batch
+        self.lease = lease
+        self.poll = poll
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.stats = WorkerStats()
+        self._stop = threading.Event()
+        self._attempts: dict[str, int] = {}
+
+    def stop(self) -> None:
+        """Ask the loop to finish the obligation in hand and return."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def install_signal_handlers(self) -> None:
+        """Stop gracefully on SIGTERM and SIGINT (main thread only)."""
+
+        def handle(signum: int, frame: FrameType | None) -> None:
+            log.info(
+                "worker %s received signal %s: stopping after the current obligation",
+                self.worker_id,
+                signum,
+            )
+            self.stop()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+
+    def run(self) -> WorkerStats:
+        """Claim and dispatch until stopped."""
+        log.info("worker %s started", self.worker_id)
+        while not self._stop.is_set():
+            if self.run_once() == 0:
+                self._stop.wait(self.poll)
+        log.info("worker %s stopped: %s", self.worker_id, self.stats)
+        return self.stats
+
+    def run_once(self) -> int:
+        """Claim one batch and handle it; returns how many obligations were claimed."""
+        claimed = self.ledger.claim_due(self.clock(), self.worker_id, self.batch, self.lease)
+        for obligation in claimed:
+            if self._stop.is_set():
+                # Leave the rest leased: the lease expires and another worker takes them.
+                break
+            self._handle(obligation)
+        return len(claimed)
+
+    def _handle(self, obligation: Obligation) -> None:
+        task = obligation.next_task
+        if task is None:
+            return
+        now = self.clock()
+        calendar = self.ledger.calendar
+        if (
+            task is not Task.BREAK
+            and not self.ledger.policy.remind_outside_hours
+            and not calendar.is_open(now)
+        ):
+            opening = calendar.next_opening(now)
+            self.ledger.store.release(
+                obligation.id, self.worker_id, opening, "outside business hours"
+            )
+            self.stats.deferred += 1
+            log.info("deferred %s on %s to the next opening", obligation.id, obligation.ticket)
+            return
+        try:
+            self._dispatch(obligation, task)
+        except RateLimited as exc:
+            self._retry(obligation, exc, exc.retry_after)
+            return
+        except HelpdeskError as exc:
+            self._retry(obligation, exc, None)
+            return
+        if self.ledger.complete(obligation, self.worker_id, task):
+            self.stats.dispatched += 1
+            self._attempts.pop(obligation.id, None)
+            log.info("%s %s on %s", task.value, obligation.id, obligation.ticket)
+        else:
+            self.stats.lost_leases += 1
+            log.warning("lease on %s was lost before completing %s", obligation.id, task.value)
+
+    def _dispatch(self, obligation: Obligation, task: Task) -> None:
+        ref = TicketRef.parse(obligation.ticket)
+        key = f"{obligation.id}:{task.value}"
+        policy = self.ledger.policy
+        due = obligation.due_at.astimezone(self.ledger.calendar.zone).strftime("%a %d %b %H:%M")
+        if task is Task.REMIND:
+            self.helpdesk.mark_reminder(
+                ref, policy.reminder_tag, obligation.due_at, idempotency_key=key
+            )
+            self.helpdesk.post_internal_note(
+                ref,
+                f"Reminder: you promised to {obligation.action or 'contact the customer'} by {due}. "
+                "Contact them by then, even without a resolution: an update keeps the promise.",
+                idempotency_key=key,
+            )
+        elif task is Task.BREAK:
+            if policy.escalate_tags:
+                self.helpdesk.add_tags(ref, policy.escalate_tags, idempotency_key=key)
+            if policy.escalate_priority:
+                self.helpdesk.set_priority(ref, policy.escalate_priority)
+            if policy.escalate_note:
+                self.helpdesk.post_internal_note(
+                    ref,
+                    f"A promise to {obligation.action or 'contact the customer'} by {due} was not kept. "
+                    "Apologize for the missed contact and give a new time you can keep.",
+                    idempotency_key=key,
+                )
+        elif obligation.kind is ObligationKind.FOLLOW_UP:
+            self.helpdesk.add_tags(ref, [policy.follow_up_tag], idempotency_key=key)
+            self.helpdesk.post_internal_note(
+                ref,
+                "Follow-up due: check with the customer that the problem is solved and has not come back.",
+                idempotency_key=key,
+            )
+
+    def _retry(self, obligation: Obligation, error: Exception, retry_after: float | None) -> None:
+        attempts = self._attempts.get(obligation.id, 0) + 1
+        self._attempts[obligation.id] = attempts
+        backoff = min(self.max_backoff, self.base_backoff * (2 ** (attempts - 1)))
+        if retry_after is not None:
+            backoff = max(backoff, timedelta(seconds=retry_after))
+        retry_at = self.clock() + backoff
+        reason = f"{error.__class__.__name__}; attempt {attempts}, retry in {int(backoff.total_seconds())}s"
+        self.ledger.store.release(obligation.id, self.worker_id, retry_at, reason)
+        self.stats.retried += 1
+        log.warning("retrying %s on %s: %s", obligation.id, obligation.ticket, reason)
