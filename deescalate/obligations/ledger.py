@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from deescalate.calendar import BusinessCalendar
 from deescalate.errors import InputError
@@ -24,12 +25,16 @@ from deescalate.obligations.model import (
     ObligationKind,
     ObligationState,
     Task,
+    Transition,
+    new_id,
     obligation_key,
 )
 from deescalate.obligations.policy import Policy
 from deescalate.promises.model import Promise
 from deescalate.stages import Stage
-from deescalate.store.base import SQLStore, Transition, new_id
+
+if TYPE_CHECKING:
+    from deescalate.store.base import SQLStore
 
 __all__ = ["Ledger"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -103,6 +104,23 @@ class Obligation:
                 {"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in self.history
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A change of state with the event that explains it and what the worker does next."""
+
+    state: ObligationState
+    event: str
+    detail: str = ""
+    next_task: Task | None = None
+    next_action_at: datetime | None = None
+    outcome: str | None = None
+
+
+def new_id() -> str:
+    """A random obligation id."""
+    return uuid.uuid4().hex
 
 
 def obligation_key(kind: ObligationKind, ticket: str, *parts: object) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from deescalate.errors import ConfigurationError
-from deescalate.store.base import LATEST_VERSION, SQLStore, Store, Transition
+from deescalate.obligations.model import Transition
+from deescalate.store.base import LATEST_VERSION, SQLStore, Store
 from deescalate.store.sqlite import SQLiteStore
 
 __all__ = ["LATEST_VERSION", "SQLStore", "SQLiteStore", "Store", "Transition", "open_store"]

@@ -9,10 +9,8 @@ that lost its lease cannot overwrite the new owner's work.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
@@ -23,9 +21,12 @@ from deescalate.obligations.model import (
     ObligationKind,
     ObligationState,
     Task,
+    Transition,
+    new_id,
 )
 
 __all__ = [
+    "ACTIVE_SQL",
     "ACTIVE_STATES",
     "LATEST_VERSION",
     "MIGRATIONS",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 ACTIVE_STATES = (ObligationState.OPEN.value, ObligationState.REMINDED.value)
+# Written out, not bound: SQLite uses the partial due index only when it can see the states.
+ACTIVE_SQL = "state IN ('open', 'reminded')"
 
 # Each migration upgrades the schema by one version; older databases are upgraded in place.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
@@ -107,18 +110,6 @@ def from_micros(value: int | None) -> datetime | None:
     if value is None:
         return None
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(value))
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """A change of state with the event that explains it and what the worker does next."""
-
-    state: ObligationState
-    event: str
-    detail: str = ""
-    next_task: Task | None = None
-    next_action_at: datetime | None = None
-    outcome: str | None = None
 
 
 @runtime_checkable
@@ -448,8 +439,3 @@ class SQLStore:
             next_action_at=from_micros(next_action_at), outcome=outcome,
             created_at=from_micros(created_at), history=history,
         )  # fmt: skip
-
-
-def new_id() -> str:
-    """A random obligation id."""
-    return uuid.uuid4().hex

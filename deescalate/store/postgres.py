@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from deescalate.errors import MissingExtraError, StoreError
-from deescalate.store.base import ACTIVE_STATES, SQLStore, to_micros
+from deescalate.store.base import ACTIVE_SQL, SQLStore, to_micros
 
 __all__ = ["PostgresStore"]
 
@@ -66,22 +66,22 @@ class PostgresStore(SQLStore):
     ) -> list[tuple[Any, ...]]:
         cursor.execute(
             "UPDATE obligations SET lease_owner = %s, lease_until = %s WHERE id IN ("
-            "  SELECT id FROM obligations WHERE state IN (%s, %s) AND next_action_at <= %s"
+            f"  SELECT id FROM obligations WHERE {ACTIVE_SQL} AND next_action_at <= %s"
             "  AND (lease_until IS NULL OR lease_until < %s) ORDER BY next_action_at LIMIT %s"
             "  FOR UPDATE SKIP LOCKED"
             ") RETURNING id, key, kind, ticket, source, action, comment_id, span_start, span_end, "
             "due_at, remind_at, state, next_task, next_action_at, outcome, created_at",
-            (worker, lease_until, *ACTIVE_STATES, now, now, limit),
+            (worker, lease_until, now, now, limit),
         )
         return list(cursor.fetchall())
 
     def explain_claim(self, now: datetime, limit: int) -> str:
         with self._transaction() as cursor:
             cursor.execute(
-                "EXPLAIN SELECT id FROM obligations WHERE state IN (%s, %s) "
+                f"EXPLAIN SELECT id FROM obligations WHERE {ACTIVE_SQL} "
                 "AND next_action_at <= %s AND (lease_until IS NULL OR lease_until < %s) "
                 "ORDER BY next_action_at LIMIT %s FOR UPDATE SKIP LOCKED",
-                (*ACTIVE_STATES, to_micros(now), to_micros(now), limit),
+                (to_micros(now), to_micros(now), limit),
             )
             return "\n".join(str(row[0]) for row in cursor.fetchall())
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from deescalate.errors import StoreError
-from deescalate.store.base import ACTIVE_STATES, SQLStore, to_micros
+from deescalate.store.base import ACTIVE_SQL, SQLStore, to_micros
 
 __all__ = ["SQLiteStore"]
 
@@ -65,21 +65,21 @@ class SQLiteStore(SQLStore):
     ) -> list[tuple[Any, ...]]:
         cursor.execute(
             "UPDATE obligations SET lease_owner = ?, lease_until = ? WHERE id IN ("
-            "  SELECT id FROM obligations WHERE state IN (?, ?) AND next_action_at <= ?"
+            f"  SELECT id FROM obligations WHERE {ACTIVE_SQL} AND next_action_at <= ?"
             "  AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_action_at LIMIT ?"
             ") RETURNING id, key, kind, ticket, source, action, comment_id, span_start, span_end, "
             "due_at, remind_at, state, next_task, next_action_at, outcome, created_at",
-            (worker, lease_until, *ACTIVE_STATES, now, now, limit),
+            (worker, lease_until, now, now, limit),
         )
         return list(cursor.fetchall())
 
     def explain_claim(self, now: datetime, limit: int) -> str:
         with self._transaction() as cursor:
             cursor.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM obligations WHERE state IN (?, ?) "
+                f"EXPLAIN QUERY PLAN SELECT id FROM obligations WHERE {ACTIVE_SQL} "
                 "AND next_action_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
                 "ORDER BY next_action_at LIMIT ?",
-                (*ACTIVE_STATES, to_micros(now), to_micros(now), limit),
+                (to_micros(now), to_micros(now), limit),
             )
             return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
