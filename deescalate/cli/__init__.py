@@ -19,7 +19,9 @@ COMMANDS = (
     "deescalate.cli.eval_cmd",
     "deescalate.cli.macros_cmd",
     "deescalate.cli.lint_cmd",
+    "deescalate.cli.obligations_cmd",
     "deescalate.cli.promises_cmd",
+    "deescalate.cli.worker_cmd",
 )
 
 
