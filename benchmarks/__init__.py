@@ -8,4 +8,5 @@ BENCHMARKS = (
     "benchmarks.bench_assess",
     "benchmarks.bench_lint",
     "benchmarks.bench_promises",
+    "benchmarks.bench_ledger",
 )
