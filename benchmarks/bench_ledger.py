@@ -123,7 +123,7 @@ def run(quick: bool) -> list[str]:
             postgres = open_store(url)
             fill_s = _fill(postgres, count)
             lines.append(f"PostgreSQL: bulk load {count / fill_s:,.0f} obligations/s")
-            with postgres._transaction() as cursor:  # noqa: SLF001 - refresh statistics for the planner
+            with postgres._transaction() as cursor:
                 cursor.execute("ANALYZE obligations")
             lines.append(
                 f"PostgreSQL: claim next 100 due: {_claim_ms(postgres, runs):.2f} ms (goal < 10 ms)"
@@ -148,7 +148,7 @@ def _fill_due(store: SQLStore, count: int) -> None:
                 next_task=Task.BREAK,
                 next_action_at=NOW - timedelta(seconds=i),
                 created_at=NOW - timedelta(days=1),
-            )  # fmt: skip
+            )
             for i in range(count)
         ]
     )
