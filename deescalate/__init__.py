@@ -44,6 +44,15 @@ from deescalate.errors import (
     UnknownTimeZoneError,
     WebhookVerificationError,
 )
+from deescalate.helpdesk import (
+    AuthorRole,
+    Comment,
+    Helpdesk,
+    Ticket,
+    TicketEvent,
+    TicketEventKind,
+    TicketRef,
+)
 from deescalate.macros import (
     Macro,
     MacroLibrary,
@@ -53,11 +62,20 @@ from deescalate.macros import (
     render_macro,
     suggest_macros,
 )
+from deescalate.obligations import (
+    Ledger,
+    Obligation,
+    ObligationKind,
+    ObligationState,
+    Policy,
+)
 from deescalate.promises import Promise, find_promises
 from deescalate.stages import STAGE_GUIDANCE, Stage
 
 if TYPE_CHECKING:
     from deescalate.settings import Settings
+    from deescalate.store import SQLiteStore, open_store
+    from deescalate.worker import Worker
 
 __version__ = "0.1.0"
 
@@ -67,16 +85,20 @@ __all__ = [
     "Assessment",
     "Assessor",
     "AuthError",
+    "AuthorRole",
     "BusinessCalendar",
     "Coach",
+    "Comment",
     "ConfigurationError",
     "Conversation",
     "ConversationSummary",
     "Cue",
     "DeescalateError",
     "Finding",
+    "Helpdesk",
     "HelpdeskError",
     "InputError",
+    "Ledger",
     "Macro",
     "MacroLibrary",
     "MacroValues",
@@ -84,11 +106,16 @@ __all__ = [
     "MissingExtraError",
     "MissingValuesError",
     "NotFound",
+    "Obligation",
+    "ObligationKind",
+    "ObligationState",
+    "Policy",
     "Promise",
     "RateLimited",
     "RenderedMacro",
     "Role",
     "RulePackError",
+    "SQLiteStore",
     "ScoringWeights",
     "Settings",
     "Severity",
@@ -97,14 +124,20 @@ __all__ = [
     "StoreError",
     "Suggestion",
     "TemplateError",
+    "Ticket",
+    "TicketEvent",
+    "TicketEventKind",
+    "TicketRef",
     "Trend",
     "UnknownTimeZoneError",
     "WebhookVerificationError",
+    "Worker",
     "__version__",
     "assess",
     "assess_many",
     "find_promises",
     "lint_reply",
+    "open_store",
     "render_macro",
     "suggest_macros",
     "summarize",
@@ -117,4 +150,12 @@ def __getattr__(name: str) -> object:
         from deescalate.settings import Settings
 
         return Settings
+    if name in ("SQLiteStore", "open_store"):
+        from deescalate import store
+
+        return getattr(store, name)
+    if name == "Worker":
+        from deescalate.worker import Worker
+
+        return Worker
     raise AttributeError(f"module 'deescalate' has no attribute {name!r}")
