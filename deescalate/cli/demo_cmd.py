@@ -70,4 +70,61 @@ def run(args: argparse.Namespace) -> int:
     )
     out.write(f"next step: {style(summary.next_step, '1')} ({summary.reason})\n")
     out.write(f"guidance: {STAGE_GUIDANCE[summary.current_stage]}\n")
+    _suggest_and_follow_through(style)
     return 0
+
+
+# The agent's better reply, written for the demo.
+BETTER_REPLY = (
+    "Mr. Novak, I'm so sorry: you explained this twice and we kept asking the same questions. "
+    "So the printer shows E-102 since this morning and you have a client deadline today, is that "
+    "correct? I'll call you back by 3 pm today with a replacement plan, and my supervisor will "
+    "join the call."
+)
+
+
+def _suggest_and_follow_through(style: Style) -> None:
+    """Macro suggestions, the better reply's promise, and the obligation it opens."""
+    import tempfile
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from deescalate.calendar import BusinessCalendar
+    from deescalate.coach import lint_reply
+    from deescalate.conversation import Conversation
+    from deescalate.macros import MacroValues, suggest_macros
+    from deescalate.obligations import Ledger
+    from deescalate.promises import find_promises
+    from deescalate.store import SQLiteStore
+
+    out = sys.stdout
+    conversation = Conversation.of(SAMPLE_CONVERSATION, customer_name="Mr. Novak", agent_name="Sam")
+    values = MacroValues(company="Acme Office Supplies", locale="en_US", tz="Europe/Berlin")
+    out.write("\n" + style("suggested macros:", "1") + "\n")
+    for suggestion in suggest_macros(conversation, values, limit=3, seed="demo"):
+        text = suggestion.text or "(needs " + ", ".join(suggestion.missing) + ")"
+        out.write(f"  {style(suggestion.macro, '1')}: {suggestion.reason}\n    {text}\n")
+    sent = datetime(2026, 3, 2, 10, 5, tzinfo=UTC)
+    out.write("\n" + style("a better reply:", "1") + f" {BETTER_REPLY}\n")
+    findings = lint_reply(BETTER_REPLY, SAMPLE_CONVERSATION[-1][1])
+    out.write(f"    reply coach: {len(findings)} findings\n")
+    calendar = BusinessCalendar.standard("Europe/Berlin")
+    with tempfile.TemporaryDirectory() as folder:
+        store = SQLiteStore(Path(folder) / "ledger.db")
+        ledger = Ledger(store, calendar=calendar)
+        for promise in find_promises(BETTER_REPLY, sent, "Europe/Berlin", calendar):
+            obligation, _ = ledger.open_follow_through(
+                "demo:1", promise, comment_id="c6", sent_at=sent
+            )
+            due = obligation.due_at.astimezone(calendar.zone).strftime("%a %H:%M")
+            remind = (
+                obligation.remind_at.astimezone(calendar.zone).strftime("%H:%M")
+                if obligation.remind_at
+                else "-"
+            )
+            out.write(
+                f"    promise: {style(promise.action, '1')} {promise.text!r}\n"
+                f"    follow-through obligation: due {style(due, '36')}, reminder at {remind}; "
+                "broken and escalated if nobody calls by then\n"
+            )
+        store.close()

@@ -112,6 +112,8 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "conversation:" in out
     assert "feels-unheard" in out
+    assert "suggested macros:" in out
+    assert "follow-through obligation: due Mon 15:00" in out
 
 
 def test_adapters_lists_installed_adapters(capsys: pytest.CaptureFixture[str]) -> None:
