@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from deescalate.assessment import Assessment, assess
+from deescalate.assessment.result import INCONVENIENCE_SIGNALS
 from deescalate.errors import InputError
 from deescalate.stages import Stage
 
@@ -115,18 +116,6 @@ class ConversationSummary:
         }
 
 
-_INCONVENIENCE = frozenset(
-    {
-        "waiting",
-        "broken-promise",
-        "repeat-contact",
-        "blame",
-        "feels-unheard",
-        "expresses-frustration",
-        "expresses-disappointment",
-        "expresses-anger",
-    }
-)
 _REPEAT_OVERLAP = 0.5
 _STOP = frozenset(
     "i me my you your we our it is are was were the a an and or but to of in on for with this that "
@@ -242,7 +231,11 @@ def _next_step(
             "acknowledge",
             f"{stage} and not yet acknowledged: acknowledge the frustration before solving",
         )
-    if stage >= Stage.FRUSTRATED and latest.codes & _INCONVENIENCE and "apologize" not in shown:
+    if (
+        stage >= Stage.FRUSTRATED
+        and latest.codes & INCONVENIENCE_SIGNALS
+        and "apologize" not in shown
+    ):
         return (
             "apologize",
             f"{stage} about an inconvenience and no apology yet: apologize, sincerely and without blame",

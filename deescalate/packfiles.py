@@ -7,7 +7,7 @@ files without reading a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,23 @@ from deescalate.errors import RulePackError
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["read_pack_mapping", "validate_pack_file"]
+__all__ = ["check_phrases", "read_pack_mapping", "shipped_files", "validate_pack_file"]
+
+
+def shipped_files(package: str, folder: str) -> list[Path]:
+    """The YAML files shipped in ``package``'s ``folder``, in load order."""
+    from importlib import resources
+
+    directory = resources.files(package) / folder
+    return sorted(Path(str(entry)) for entry in directory.iterdir() if entry.name.endswith(".yaml"))
+
+
+def check_phrases(phrases: Iterable[str]) -> None:
+    """Compile each phrase once so a pack with a bad phrase fails when it loads."""
+    from deescalate.phrases import compile_phrase
+
+    for phrase in phrases:
+        compile_phrase(phrase)
 
 
 def read_pack_mapping(path: Path) -> dict[str, Any]:

@@ -32,12 +32,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from deescalate.errors import RulePackError
-from deescalate.packfiles import validate_pack_file
+from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
 from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
 
 if TYPE_CHECKING:
@@ -106,8 +105,7 @@ class CompiledPack:
 
 def builtin_pack_paths() -> list[Path]:
     """The packs shipped with deescalate, in load order."""
-    folder = resources.files("deescalate.assessment") / "packs"
-    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    return shipped_files("deescalate.assessment", "packs")
 
 
 def _models() -> Any:
@@ -135,8 +133,7 @@ def _models() -> Any:
         @field_validator("phrases")
         @classmethod
         def _phrases_compile(cls, phrases: list[str]) -> list[str]:
-            for phrase in phrases:
-                compile_phrase(phrase)
+            check_phrases(phrases)
             return phrases
 
     class PatternRule(_RuleBase):

@@ -8,7 +8,21 @@ from typing import Any
 
 from deescalate.stages import Stage
 
-__all__ = ["Assessment", "Cue", "Signal"]
+__all__ = ["INCONVENIENCE_SIGNALS", "Assessment", "Cue", "Signal"]
+
+# Signals that say the company caused the customer an inconvenience: an apology is due.
+INCONVENIENCE_SIGNALS = frozenset(
+    {
+        "waiting",
+        "broken-promise",
+        "repeat-contact",
+        "blame",
+        "feels-unheard",
+        "expresses-frustration",
+        "expresses-disappointment",
+        "expresses-anger",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from deescalate.assessment.detectors import (
     ShoutingDetector,
     quoted_spans,
 )
+from deescalate.assessment.result import INCONVENIENCE_SIGNALS
 from deescalate.coach.finding import Finding, Severity
 from deescalate.coach.packs import CoachRule, RuleSet, builtin_coach_pack_paths, load_rule_set
 from deescalate.coach.steps import steps_shown
@@ -25,19 +26,6 @@ from deescalate.text import decode_text, prepare
 
 __all__ = ["Coach", "CustomerContext", "lint_reply"]
 
-# Signals that say the company caused an inconvenience, so an apology is due.
-_INCONVENIENCE = frozenset(
-    {
-        "waiting",
-        "broken-promise",
-        "repeat-contact",
-        "blame",
-        "feels-unheard",
-        "expresses-frustration",
-        "expresses-disappointment",
-        "expresses-anger",
-    }
-)
 
 Customer = str | Conversation | Sequence[Message] | None
 
@@ -182,7 +170,7 @@ class Coach:
             return []
         shown = steps_shown(body)
         due: list[str] = []
-        if context.codes & _INCONVENIENCE and "apologize" not in shown:
+        if context.codes & INCONVENIENCE_SIGNALS and "apologize" not in shown:
             due.append("missing-apology")
         if context.stage >= Stage.UPSET and not shown & {"acknowledge", "apologize"}:
             due.append("missing-acknowledgement")

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from deescalate.coach.finding import Severity
 from deescalate.errors import RulePackError
-from deescalate.packfiles import validate_pack_file
+from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
 from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
 
 __all__ = [
@@ -100,8 +99,7 @@ class RuleSet:
 
 def builtin_coach_pack_paths() -> list[Path]:
     """The reply-coach packs shipped with deescalate."""
-    folder = resources.files("deescalate.coach") / "packs"
-    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+    return shipped_files("deescalate.coach", "packs")
 
 
 _MODELS: Any = None
@@ -138,8 +136,7 @@ def _models() -> Any:
         @field_validator("phrases")
         @classmethod
         def _compiles(cls, phrases: list[str]) -> list[str]:
-            for phrase in phrases:
-                compile_phrase(phrase)
+            check_phrases(phrases)
             return phrases
 
     class Substitution(_PhraseOptions):
@@ -149,8 +146,7 @@ def _models() -> Any:
         @field_validator("swap")
         @classmethod
         def _compiles(cls, swap: dict[str, str]) -> dict[str, str]:
-            for phrase in swap:
-                compile_phrase(phrase)
+            check_phrases(swap)
             return swap
 
     class Code(_Base):

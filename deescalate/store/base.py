@@ -165,16 +165,39 @@ class SQLStore:
     def _transaction(self, *, immediate: bool = False) -> AbstractContextManager[Any]:
         raise NotImplementedError
 
-    def _claim_rows(
-        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
-    ) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
     def _lock_for_migration(self, cursor: Any) -> None:
         """Serialize concurrent migrations (PostgreSQL takes an advisory lock)."""
 
+    # What follows the due-selection subquery: PostgreSQL adds "FOR UPDATE SKIP LOCKED".
+    _claim_lock = ""
+    # How to ask for a plan, and which column of its rows holds the text.
+    _explain = ("EXPLAIN QUERY PLAN", -1)
+
+    def _due_selection(self) -> str:
+        return self._sql(
+            f"SELECT id FROM obligations WHERE {ACTIVE_SQL} AND next_action_at <= ? "
+            "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_action_at LIMIT ?"
+            + self._claim_lock
+        )
+
+    def _claim_rows(
+        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
+    ) -> list[tuple[Any, ...]]:
+        cursor.execute(
+            self._sql("UPDATE obligations SET lease_owner = ?, lease_until = ? WHERE id IN (")
+            + self._due_selection()
+            + f") RETURNING {_COLUMNS}",
+            (worker, lease_until, now, now, limit),
+        )
+        return list(cursor.fetchall())
+
     def explain_claim(self, now: datetime, limit: int) -> str:
-        raise NotImplementedError
+        """The database's plan for the claim's selection (to show it reads the due index)."""
+        prefix, column = self._explain
+        stamp = to_micros(now)
+        with self._transaction() as cursor:
+            cursor.execute(f"{prefix} {self._due_selection()}", (stamp, stamp, limit))
+            return "\n".join(str(row[column]) for row in cursor.fetchall())
 
     def close(self) -> None:
         raise NotImplementedError

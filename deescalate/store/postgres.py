@@ -9,11 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 from deescalate.errors import MissingExtraError, StoreError
-from deescalate.store.base import ACTIVE_SQL, SQLStore, to_micros
+from deescalate.store.base import SQLStore
 
 __all__ = ["PostgresStore"]
 
@@ -32,6 +31,8 @@ class PostgresStore(SQLStore):
     """Obligations in PostgreSQL; ``dsn`` is a ``postgresql://`` URL or a libpq string."""
 
     placeholder = "%s"
+    _claim_lock = " FOR UPDATE SKIP LOCKED"
+    _explain = ("EXPLAIN", 0)
 
     def __init__(self, dsn: str, *, migrate: bool = True, connect_timeout: int = 10) -> None:
         psycopg = _psycopg()
@@ -60,30 +61,6 @@ class PostgresStore(SQLStore):
 
     def _lock_for_migration(self, cursor: Any) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-
-    def _claim_rows(
-        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
-    ) -> list[tuple[Any, ...]]:
-        cursor.execute(
-            "UPDATE obligations SET lease_owner = %s, lease_until = %s WHERE id IN ("
-            f"  SELECT id FROM obligations WHERE {ACTIVE_SQL} AND next_action_at <= %s"
-            "  AND (lease_until IS NULL OR lease_until < %s) ORDER BY next_action_at LIMIT %s"
-            "  FOR UPDATE SKIP LOCKED"
-            ") RETURNING id, key, kind, ticket, source, action, comment_id, span_start, span_end, "
-            "due_at, remind_at, state, next_task, next_action_at, outcome, created_at",
-            (worker, lease_until, now, now, limit),
-        )
-        return list(cursor.fetchall())
-
-    def explain_claim(self, now: datetime, limit: int) -> str:
-        with self._transaction() as cursor:
-            cursor.execute(
-                f"EXPLAIN SELECT id FROM obligations WHERE {ACTIVE_SQL} "
-                "AND next_action_at <= %s AND (lease_until IS NULL OR lease_until < %s) "
-                "ORDER BY next_action_at LIMIT %s FOR UPDATE SKIP LOCKED",
-                (to_micros(now), to_micros(now), limit),
-            )
-            return "\n".join(str(row[0]) for row in cursor.fetchall())
 
     def close(self) -> None:
         with self._lock:

@@ -6,12 +6,11 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from deescalate.errors import StoreError
-from deescalate.store.base import ACTIVE_SQL, SQLStore, to_micros
+from deescalate.store.base import SQLStore
 
 __all__ = ["SQLiteStore"]
 
@@ -59,29 +58,6 @@ class SQLiteStore(SQLStore):
                 raise
             finally:
                 cursor.close()
-
-    def _claim_rows(
-        self, cursor: Any, now: int, worker: str, limit: int, lease_until: int
-    ) -> list[tuple[Any, ...]]:
-        cursor.execute(
-            "UPDATE obligations SET lease_owner = ?, lease_until = ? WHERE id IN ("
-            f"  SELECT id FROM obligations WHERE {ACTIVE_SQL} AND next_action_at <= ?"
-            "  AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_action_at LIMIT ?"
-            ") RETURNING id, key, kind, ticket, source, action, comment_id, span_start, span_end, "
-            "due_at, remind_at, state, next_task, next_action_at, outcome, created_at",
-            (worker, lease_until, now, now, limit),
-        )
-        return list(cursor.fetchall())
-
-    def explain_claim(self, now: datetime, limit: int) -> str:
-        with self._transaction() as cursor:
-            cursor.execute(
-                f"EXPLAIN QUERY PLAN SELECT id FROM obligations WHERE {ACTIVE_SQL} "
-                "AND next_action_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
-                "ORDER BY next_action_at LIMIT ?",
-                (to_micros(now), to_micros(now), limit),
-            )
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
     def close(self) -> None:
         with self._lock:
