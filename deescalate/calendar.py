@@ -38,6 +38,8 @@ def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
     """A wall-clock time on ``day``; a time skipped by a spring-forward resolves after the gap."""
     naive = datetime.combine(day, at)
     aware = naive.replace(tzinfo=tz)
+    if aware.utcoffset() == aware.replace(fold=1).utcoffset():
+        return aware  # the usual case: the wall time exists exactly once
     # Round-trip through UTC: a non-existent wall time lands on the first real instant after it.
     round_trip = aware.astimezone(ZoneInfo("UTC")).astimezone(tz)
     return round_trip if round_trip.replace(tzinfo=None) >= naive else aware

@@ -48,22 +48,18 @@ _COMMITMENT = re.compile(
     rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable|call\s+it\b)(?:(?:also|personally|then|now|definitely|"
     rf"certainly|gladly|happily|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
     rf"try\s+(?:to|and)|be\s+sure\s+to|aim\s+to)\s+)*(?:{_ACTION_RE})\b",
-    re.IGNORECASE,
 )
 _AND_WILL = re.compile(
     rf"\b(?:i|we)\b[^.?!]{{0,80}}?\band(?:\s+(?:we|i))?(?:\s+will|\s*['’]ll|\s+shall)\s+(?:{_ACTION_RE})\b",
-    re.IGNORECASE,
 )
 _YOU_RECEIVE = re.compile(
     r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get(?=\s+(?:a|an|your|the|our)\s+(?:full\s+)?(?:refund|credit|"
     r"replacement|email|call|callback|update|confirmation|reply|response|voucher|code|label|invoice|text))|"
     r"hear\s+(?:back\s+)?from|be\s+contacted|"
     r"be\s+called|see)\b(?P<rest>[^.!?]{0,60})",
-    re.IGNORECASE,
 )
 _EXPECT = re.compile(
     r"\b(?:please\s+)?expect\s+(?:a|an|our)\s+(?P<what>call|callback|email|update|reply|visit|response)\b",
-    re.IGNORECASE,
 )
 _RELAY = re.compile(
     r"\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
@@ -74,17 +70,14 @@ _RELAY = re.compile(
     r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b"
     r"|\b(?:get\s+in\s+touch|speak|talk|check|reach\s+out)\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?"
     r"(?:team|colleagues|department)\b",
-    re.IGNORECASE,
 )
 _CUSTOMER_FIRST = re.compile(
     r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
-    re.IGNORECASE,
 )
 _IMPERATIVE_THEN = re.compile(
     r"^\W*(?:please\s+)?(?:dm|message|send|reply|share|email|follow|provide|give|call|contact|"
     r"let\s+us\s+know|tell\s+us|drop|pop|reach\s+out|click|visit|fill|complete)\b.*?\band\s+"
     r"(?:we|i)(?:['’]ll|\s+will|\s+can)",
-    re.IGNORECASE,
 )
 _TRAILING_JOINER = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
 # A request to the customer earlier in the reply makes what follows conditional on it ("Could you
@@ -100,7 +93,6 @@ _REQUEST = re.compile(
     r"|\b(?:dm|send|share|message|email|shoot|drop|tweet|connect\s+with|reach\s+out\s+to|contact|call|text|"
     r"give|meet)\s+(?:us|me)\b"
     r"|\byou\s+can\s+(?:\w+\s+){0,2}?(?:take|bring|send|visit|call|contact|go|head|return|drop|pop|use)\b",
-    re.IGNORECASE,
 )
 _RECEIVE_ACTIONS = {
     "receive": "send",
@@ -133,17 +125,17 @@ def find_promises(
     calendar = _calendar_in(calendar, tz)
     sent = calendar.localize(sent_at)
     promises: list[Promise] = []
-    lower = text.lower()
-    if not any(marker in lower for marker in _MARKERS):
+    lower = _lower_same_length(text)
+    if _MARKER.search(lower) is None:
         return []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        if not any(marker in lower[start:end] for marker in _MARKERS):
+        if _MARKER.search(lower, start, end) is None:
             continue
         found = [
             (action, offset)
-            for action, offset in _commitments(sentence)
-            if not _REQUEST.search(text, 0, start + offset)
+            for action, offset in _commitments(lower[start:end])
+            if not _REQUEST.search(lower, 0, start + offset)
         ]
         if not found:
             continue
@@ -171,7 +163,15 @@ def find_promises(
 
 
 # A promise needs one of these words; texts and sentences without any are skipped cheaply.
-_MARKERS = ("will", "'ll", "’ll", "going to", "shall", "expect")
+_MARKER = re.compile(r"will|['’]ll|going to|shall|expect")
+
+
+def _lower_same_length(text: str) -> str:
+    """Lower-case ``text`` keeping every offset (the patterns are written in lower case)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 @functools.cache
@@ -208,7 +208,6 @@ def _commitments(sentence: str) -> list[tuple[str, int]]:
         if _RELAY.search(sentence[match.start() : clause_end]) and not re.search(
             r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)",
             sentence[match.start() :],
-            re.IGNORECASE,
         ):
             continue
         action = next(name for name, value in match.groupdict().items() if value)

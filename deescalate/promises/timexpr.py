@@ -82,7 +82,27 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     ("clock", rf"(?:\b(?:at|by|before|around|until|till|no later than|between)\s+)?(?:{_CLOCK})"),
 ]
-_COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _PATTERNS]
+# The patterns are written in lower case and run on the lower-cased text.
+_COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
+
+# Words one of which each pattern needs ("#" stands for any digit): a cheap screen that spares
+# most sentences most of the fifteen searches.
+_DAY_WORDS = frozenset(_WEEKDAYS)
+_NEEDS: dict[str, frozenset[str]] = {
+    "vague": frozenset("shortly soon asap as due earliest bit while".split()),
+    "business_days": frozenset({"business", "working"}),
+    "duration": frozenset({"within", "in", "inside"}),
+    "next_week": frozenset({"week"}),
+    "first_thing": frozenset({"first"}),
+    "part_of_day": frozenset(
+        "morning afternoon evening tonight today tomorrow end eod cob close".split()
+    ),
+    "weekday": _DAY_WORDS,
+    "date": frozenset(_MONTHS),
+    "numeric_date": frozenset({"#"}),
+    "clock": frozenset({"#", "noon", "midday", "midnight"}),
+}
+_SCREEN_WORDS = re.compile(r"[a-z]+|\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +212,14 @@ def find_time_expressions(text: str, *, day_first: bool = False) -> list[TimeExp
     """
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    words = {"#" if w.isdigit() else w for w in _SCREEN_WORDS.findall(lower)}
     for kind, pattern in _COMPILED:
-        for match in pattern.finditer(text):
+        if _NEEDS[kind].isdisjoint(words):
+            continue
+        for match in pattern.finditer(lower):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
             expression = _build(kind, match, text, day_first)
