@@ -98,7 +98,7 @@ class CompiledPack:
         found = []
         for i in sorted(chosen):
             phrase = matchers[i].phrase
-            if phrase is None or phrase.possible(words):
+            if phrase is None or phrase.possible_given_trigger(words):
                 found.append(matchers[i])
         return found
 

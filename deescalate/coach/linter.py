@@ -112,8 +112,9 @@ class Coach:
             return []
         context = CustomerContext.of(customer)
         raw: list[tuple[CoachRule, int, int, str | None, Severity | None]] = []
-        raw.extend((*hit, None) for hit in self._phrase_findings(body, context))
-        raw.extend(self._shouting_findings(body))
+        quotes = quoted_spans(body)
+        raw.extend((*hit, None) for hit in self._phrase_findings(body, context, quotes))
+        raw.extend(self._shouting_findings(body, quotes))
         findings: dict[tuple[str, int, int], Finding] = {}
         for rule, start, end, suggestion, severity in raw:
             o_start, o_end = prepared.span_in_original(start, end)
@@ -132,11 +133,10 @@ class Coach:
         return self.rule_set.rules.get(name)
 
     def _phrase_findings(
-        self, body: str, context: CustomerContext | None
+        self, body: str, context: CustomerContext | None, quotes: list[tuple[int, int]]
     ) -> Iterable[tuple[CoachRule, int, int, str | None]]:
         lower = body.lower()
         words = set(WORDS.findall(lower))
-        quotes = quoted_spans(body)
         customer_words = context.text.lower() if context else ""
         for check in self.rule_set.candidates(words, self.disabled):
             for start, end in find_all(check.phrase, body, lower):
@@ -152,12 +152,11 @@ class Coach:
                 yield check.rule, start, end, check.suggestion
 
     def _shouting_findings(
-        self, body: str
+        self, body: str, quotes: list[tuple[int, int]]
     ) -> Iterable[tuple[CoachRule, int, int, str | None, Severity | None]]:
         rule = self._enabled("shouting")
         if rule is None:
             return
-        quotes = quoted_spans(body)
         for _, start, end, _, detector in [*self._shouting(body), *self._punctuation(body)]:
             if any(a <= start and end <= b for a, b in quotes):
                 continue

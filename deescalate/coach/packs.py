@@ -92,7 +92,7 @@ class RuleSet:
         found = []
         for index in sorted(chosen):
             check = self.checks[index]
-            if check.rule.name not in disabled and check.phrase.possible(words):
+            if check.rule.name not in disabled and check.phrase.possible_given_trigger(words):
                 found.append(check)
         return found
 
