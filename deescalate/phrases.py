@@ -69,7 +69,7 @@ class CompiledPhrase:
 
     def possible_given_trigger(self, words: set[str] | frozenset[str]) -> bool:
         """:meth:`possible` for a text already known to contain one of the trigger words."""
-        for need in self.requirements:  # noqa: SIM110 - a plain loop is faster on this hot path
+        for need in self.requirements:
             if need is not self.trigger and need.isdisjoint(words):
                 return False
         return True
