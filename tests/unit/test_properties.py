@@ -12,8 +12,10 @@ from deescalate import assess, find_promises, lint_reply
 # Text that mixes the characters real messages contain with the ones that break naive code:
 # markup, quotes, apostrophes, capitals, exclamation marks, emoji, non-Latin scripts, controls.
 ALPHABET = st.sampled_from(
-    list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ!?.,'\"<>&/:;-\n\t0123456789")
-    + ["’", "“", "”", "😡", "🙏", "é", "ß", "İ", "Ω", "中", "\u200b", "\x00"]
+    [
+        *"abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ!?.,'\"<>&/:;-\n\t0123456789",
+        *["’", "“", "”", "😡", "🙏", "é", "ß", "İ", "Ω", "中", "\u200b", "\x00"],
+    ]
 )
 TEXTS = st.text(ALPHABET, max_size=300) | st.sampled_from(
     [
