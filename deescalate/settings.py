@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from deescalate.assessment import Assessor
+    from deescalate.coach import Coach
 
 __all__ = ["Settings"]
 
@@ -32,9 +33,25 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("../shared/data"), description="Where evaluation data sets live (development only)."
     )
+    coach_packs: list[Path] = Field(
+        default_factory=list, description="Extra reply-coach rule packs to load."
+    )
+    disabled_rules: list[str] = Field(
+        default_factory=list, description="Reply-coach rules switched off, by name."
+    )
+    database_url: str = Field(
+        "deescalate.db",
+        description="The obligation ledger: a SQLite path, sqlite:///path or postgresql://...",
+    )
 
     def assessor(self) -> Assessor:
         """An :class:`~deescalate.assessment.Assessor` configured from these settings."""
         from deescalate.assessment import Assessor
 
         return Assessor(self.extra_packs, acronyms=self.acronyms, max_chars=self.max_chars)
+
+    def coach(self) -> Coach:
+        """A :class:`~deescalate.coach.Coach` with the team's packs and disabled rules."""
+        from deescalate.coach import Coach
+
+        return Coach(self.coach_packs, disabled=self.disabled_rules, acronyms=self.acronyms)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,15 @@ from typing import IO, Any
 from deescalate.errors import DeescalateError
 from deescalate.text import decode_text
 
-__all__ = ["CliInputError", "Progress", "Style", "iter_jsonl", "read_input", "write_json"]
+__all__ = [
+    "CliInputError",
+    "Progress",
+    "Style",
+    "iter_jsonl",
+    "load_settings",
+    "read_input",
+    "write_json",
+]
 
 
 class CliInputError(DeescalateError):
@@ -113,3 +122,29 @@ class Progress:
         if self.enabled and self.count >= self.every:
             sys.stderr.write(f"\r{self.label}: {self.count} done\n")
             sys.stderr.flush()
+
+
+def _env_name(message: str) -> str:
+    """'error parsing value for field "disabled_rules" ...' -> the environment variable's name."""
+    match = re.search(r'field "([a-z_]+)"', message)
+    if match is None:
+        return message
+    return f"DEESCALATE_{match.group(1).upper()} cannot be parsed (lists are JSON, e.g. '[\"a\"]')"
+
+
+def load_settings() -> Any:
+    """The DEESCALATE_ settings; a bad value is bad input (exit 2), naming the setting."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from deescalate.settings import Settings
+
+    try:
+        return Settings()
+    except SettingsError as exc:
+        # pydantic-settings names the field: 'error parsing value for field "x" from source ...'
+        raise CliInputError(f"bad setting: {_env_name(str(exc))}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "DEESCALATE_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise CliInputError(f"bad setting {name}: {first['msg']}") from exc

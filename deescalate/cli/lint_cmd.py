@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from deescalate.cli.io import CliInputError, Progress, Style, iter_jsonl, read_input, write_json
+from deescalate.cli.io import (
+    CliInputError,
+    Progress,
+    Style,
+    iter_jsonl,
+    load_settings,
+    read_input,
+    write_json,
+)
 
 __all__ = ["register", "render_findings", "sarif_log"]
 
@@ -45,12 +53,14 @@ def run(args: argparse.Namespace) -> int:
     from deescalate.coach import Coach, default_coach
     from deescalate.errors import ConfigurationError, RulePackError
 
+    settings = load_settings()
+    packs = [*settings.coach_packs, *args.pack]
+    disabled = [*settings.disabled_rules, *args.disable]
     try:
-        coach = (
-            Coach(args.pack, disabled=args.disable)
-            if args.pack or args.disable
-            else default_coach()
-        )
+        if packs or disabled or settings.acronyms:
+            coach = Coach(packs, disabled=disabled, acronyms=settings.acronyms)
+        else:
+            coach = default_coach()
     except (RulePackError, ConfigurationError) as exc:
         raise CliInputError(str(exc)) from exc
     if args.jsonl:

@@ -9,7 +9,7 @@ import socket
 from datetime import timedelta
 from typing import Any
 
-from deescalate.cli.io import CliInputError
+from deescalate.cli.io import CliInputError, load_settings
 
 __all__ = ["open_ledger", "register"]
 
@@ -31,12 +31,10 @@ def open_ledger(args: argparse.Namespace) -> Any:
     from deescalate.obligations import Ledger
     from deescalate.store import open_store
 
-    url = args.db or os.environ.get("DEESCALATE_DATABASE_URL") or "deescalate.db"
+    settings = load_settings()
     try:
-        calendar = BusinessCalendar.standard(
-            args.tz or os.environ.get("DEESCALATE_TIMEZONE") or "UTC"
-        )
-        return Ledger(open_store(url), calendar=calendar)
+        calendar = BusinessCalendar.standard(args.tz or settings.timezone)
+        return Ledger(open_store(args.db or settings.database_url), calendar=calendar)
     except DeescalateError as exc:
         raise CliInputError(str(exc)) from exc
 
