@@ -162,7 +162,7 @@ class Assessor:
             rule = matcher.rule
             if matcher.phrase is not None:
                 spans: Iterable[tuple[int, int]] = find_all(matcher.phrase, body, lower)
-            elif matcher.pattern is not None:
+            elif matcher.pattern is not None and matcher.worth_trying(body):
                 spans = (m.span() for m in matcher.pattern.finditer(body) if m.end() > m.start())
             else:
                 continue

@@ -21,7 +21,8 @@ Rule kinds form a discriminated union on ``kind``:
     ``stem`` (not as the first word).
 ``pattern``
     A regular expression with the words that must appear before it is tried (``triggers``;
-    ``["*"]`` tries it on every text).
+    ``["*"]`` tries it on every text, and ``when_chars`` then limits it to texts containing one of
+    those characters, such as the emoji it looks for).
 
 Every rule names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
 stage units (1.0 is about one stage up the scale; negative weights de-escalate).
@@ -75,6 +76,11 @@ class Matcher:
     rule: CompiledRule
     phrase: CompiledPhrase | None
     pattern: re.Pattern[str] | None = None
+    when_chars: str = ""
+
+    def worth_trying(self, text: str) -> bool:
+        """A pattern with ``when_chars`` runs only when one of those characters is present."""
+        return not self.when_chars or any(char in text for char in self.when_chars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +146,7 @@ def _models() -> Any:
         kind: Literal["pattern"]
         regex: Annotated[list[str], Field(min_length=1)]
         triggers: Annotated[list[str], Field(min_length=1)]
+        when_chars: str = ""
         case_sensitive: bool = False
 
         @field_validator("regex", mode="before")
@@ -225,7 +232,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 if TRIGGER_ALWAYS in triggers:
                     always.append(len(matchers))
                     triggers = []
-                add(Matcher(compiled, None, regex), triggers)
+                add(Matcher(compiled, None, regex, rule.when_chars), triggers)
     return CompiledPack(
         rules=tuple(rules),
         matchers=tuple(matchers),
