@@ -177,3 +177,21 @@ rules:
     }
     for text, expected in texts.items():
         assert ("waiting" in assessor.assess(text).codes) is expected, text
+
+
+def test_when_chars_limits_an_always_run_pattern(tmp_path: Path) -> None:
+    """A pattern with when_chars runs only on texts containing one of those characters."""
+    body = """
+pack: chars
+rules:
+  - id: hash-tag-rage
+    kind: pattern
+    signal: expresses-anger
+    weight: 2
+    triggers: ["*"]
+    when_chars: "#"
+    regex: 'rage'
+"""
+    assessor = Assessor([write(tmp_path, body)], builtin=False, lexicon=False)
+    assert "expresses-anger" not in assessor.assess("road rage again").codes
+    assert "expresses-anger" in assessor.assess("#road rage again").codes
