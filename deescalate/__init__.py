@@ -69,6 +69,7 @@ from deescalate.obligations import (
     ObligationState,
     Policy,
 )
+from deescalate.pipeline import Pipeline, PipelineResult
 from deescalate.promises import Promise, find_promises
 from deescalate.stages import STAGE_GUIDANCE, Stage
 
@@ -109,6 +110,8 @@ __all__ = [
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "Pipeline",
+    "PipelineResult",
     "Policy",
     "Promise",
     "RateLimited",

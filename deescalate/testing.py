@@ -116,6 +116,15 @@ class FakeHelpdesk:
             )
         return ref
 
+    def add_comment(self, ref: TicketRef, role: str, body: str, *, public: bool = True) -> Comment:
+        """Append a comment to a ticket (as if the customer or an agent wrote it) and return it."""
+        ticket = self._ticket(ref)
+        comment = self._comment(AuthorRole(role), body, public=public)
+        self.tickets[ref] = replace(
+            ticket, comments=(*ticket.comments, comment), updated_at=self.clock()
+        )
+        return comment
+
     def fail_next(self, error: HelpdeskError, *, times: int = 1) -> None:
         """Make the next ``times`` calls raise ``error``."""
         self._failures.extend([error] * times)

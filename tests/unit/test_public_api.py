@@ -39,6 +39,8 @@ EXPECTED_ALL = [
     "Obligation",
     "ObligationKind",
     "ObligationState",
+    "Pipeline",
+    "PipelineResult",
     "Policy",
     "Promise",
     "RateLimited",
