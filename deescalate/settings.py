@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         "deescalate.db",
         description="The obligation ledger: a SQLite path, sqlite:///path or postgresql://...",
     )
+    remind_outside_hours: bool = Field(
+        False, description="Let the worker send reminders while the business calendar is closed."
+    )
 
     def assessor(self) -> Assessor:
         """An :class:`~deescalate.assessment.Assessor` configured from these settings."""

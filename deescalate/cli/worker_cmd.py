@@ -28,13 +28,18 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 def open_ledger(args: argparse.Namespace) -> Any:
     from deescalate.calendar import BusinessCalendar
     from deescalate.errors import DeescalateError
-    from deescalate.obligations import Ledger
+    from deescalate.obligations import Ledger, Policy
     from deescalate.store import open_store
 
     settings = load_settings()
+    outside_hours = getattr(args, "outside_hours", False) or settings.remind_outside_hours
     try:
         calendar = BusinessCalendar.standard(args.tz or settings.timezone)
-        return Ledger(open_store(args.db or settings.database_url), calendar=calendar)
+        return Ledger(
+            open_store(args.db or settings.database_url),
+            calendar=calendar,
+            policy=Policy(remind_outside_hours=outside_hours),
+        )
     except DeescalateError as exc:
         raise CliInputError(str(exc)) from exc
 
@@ -54,6 +59,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--poll", type=float, default=5.0, help="seconds between empty claims")
     parser.add_argument("--lease", type=float, default=300.0, help="seconds a claim is held")
     parser.add_argument("--once", action="store_true", help="handle one batch and exit")
+    parser.add_argument(
+        "--outside-hours",
+        action="store_true",
+        help="send reminders even while the business calendar is closed "
+        "(default: $DEESCALATE_REMIND_OUTSIDE_HOURS, else defer them to the next opening)",
+    )
     parser.add_argument(
         "--id", dest="worker_id", default=None, help="worker id (default: host:pid)"
     )

@@ -114,15 +114,33 @@ def test_database_url_comes_from_the_environment(tmp_path: Path) -> None:
 
 
 def test_worker_once_handles_due_work(tmp_path: Path) -> None:
-    """worker --once claims what is due and exits 0 (the fake helpdesk knows no ticket: retried)."""
+    """worker --once claims what is due and exits 0 (the fake helpdesk knows no ticket: retried).
+
+    ``--outside-hours`` keeps the test independent of the wall clock: without it, a run in the
+    evening defers the reminder to the next opening instead of dispatching it.
+    """
     db, ob_id = seeded(tmp_path)
-    done = run_cli("worker", "--db", str(db), "--once")
+    done = run_cli("worker", "--db", str(db), "--once", "--outside-hours")
     assert done.returncode == 0, done.stderr
     store = SQLiteStore(db)
     history = [event.kind for event in store.get(ob_id).history]
     store.close()
     assert history[-1] == "retry"  # claimed, the helpdesk had no such ticket, released for later
     assert "retrying" in done.stderr
+
+
+def test_outside_hours_comes_from_the_environment(tmp_path: Path) -> None:
+    """DEESCALATE_REMIND_OUTSIDE_HOURS=true has the same effect as --outside-hours."""
+    db, ob_id = seeded(tmp_path)
+    done = run_cli(
+        "worker", "--db", str(db), "--once", env={"DEESCALATE_REMIND_OUTSIDE_HOURS": "true"}
+    )
+    assert done.returncode == 0, done.stderr
+    store = SQLiteStore(db)
+    history = [event.kind for event in store.get(ob_id).history]
+    store.close()
+    assert history[-1] == "retry"
+    assert "deferred" not in done.stderr
 
 
 def test_disabled_rules_come_from_the_environment() -> None:
