@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import math
 import re
@@ -36,8 +37,16 @@ Detector = Callable[[str], list[Hit]]
 
 _WORDS = re.compile(r"[a-z0-9]+")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
+# Contractions need their apostrophe ("don't", "isn't"), or one of the common spellings without
+# it ("dont"): a bare "nt" would also match "want", "account" and "payment".
 _NEGATION_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|nothing|without|hardly|nor|cannot)|n['’]?t)(?:\W+\w+){0,2}\W*$"
+    r"(?:\b(?:not|no|never|nothing|without|hardly|nor|cannot|dont|doesnt|didnt|isnt|wasnt|arent"
+    r"|werent|havent|hasnt|hadnt|cant|wont|wouldnt|couldnt|shouldnt|aint)\b|n['’]t\b)"
+    r"(?:\W+\w+){0,2}\W*$"
+)
+# "never been so offended" intensifies rather than negates.
+_NEVER_SO = re.compile(
+    r"\bnever (?:been|felt|was|seen|heard|had) (?:so|this|more|such)\W*(?:\w+\W+)?$"
 )
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\bbut\b")
 _DE_ESCALATING = "gratitude"
@@ -127,14 +136,14 @@ class Assessor:
                 assessed_chars=len(body),
                 notes=tuple(notes),
             )
-        hits = self._rule_hits(body, lower, word_set)
+        hits, negated = self._rule_hits(body, lower, word_set)
         for detector in self.detectors:
             hits.extend(detector(body))
-        hits = _intensify(body, _mark_sarcasm(body, hits))
-        # The lexicon adds what the rules miss: words inside rule evidence are not counted twice.
-        covered = (
-            {w for hit in hits for w in _WORDS.findall(lower, hit[1], hit[2])} if hits else set()
-        )
+        hits = _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
+        # The lexicon adds what the rules miss: words inside rule evidence are not counted twice,
+        # and words a negation vetoed ("not angry at all") are not counted at all.
+        spans = [(hit[1], hit[2]) for hit in hits] + negated
+        covered = {w for start, end in spans for w in _WORDS.findall(lower, start, end)}
         lexicon_total, contributions = self.lexicon.contributions(word_set - covered)
         raw = self._combine(hits, lexicon_total)
         score = _score(raw)
@@ -155,9 +164,13 @@ class Assessor:
         for text in texts:
             yield self.assess(text)
 
-    def _rule_hits(self, body: str, lower: str, words: set[str]) -> list[Hit]:
+    def _rule_hits(
+        self, body: str, lower: str, words: set[str]
+    ) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """The accepted hits, and the spans of hits vetoed by negation ("not angry")."""
         quotes = quoted_spans(body)
         hits: list[Hit] = []
+        negated: list[tuple[int, int]] = []
         for matcher in self.pack.candidates(words):
             rule = matcher.rule
             if matcher.phrase is not None:
@@ -167,9 +180,12 @@ class Assessor:
             else:
                 continue
             for start, end in spans:
-                if _accepts(rule, body, start, end, quotes):
+                verdict = _verdict(rule, body, start, end, quotes)
+                if verdict is _Verdict.ACCEPTED:
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
-        return _drop_nested(hits)
+                elif verdict is _Verdict.NEGATED:
+                    negated.append((start, end))
+        return _drop_nested(hits), negated
 
     def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
         w = self.weights
@@ -235,17 +251,26 @@ def _has_run(lower: str) -> bool:
     return _ELONGATION.search(lower) is not None
 
 
-def _accepts(
+class _Verdict(enum.Enum):
+    ACCEPTED = "accepted"
+    NEGATED = "negated"
+    VETOED = "vetoed"
+
+
+def _verdict(
     rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]
-) -> bool:
+) -> _Verdict:
     if not rule.in_quotes and any(q_start <= start and end <= q_end for q_start, q_end in quotes):
-        return False
+        return _Verdict.VETOED
     before = body[max(0, start - 40) : start]
-    if rule.negatable and _negated(before):
-        return False
+    # A hashtag stands on its own ("not my address #fuming"): words before it do not negate it.
+    if rule.negatable and body[start - 1 : start] != "#" and _negated(before):
+        return _Verdict.NEGATED
     if rule.unless_before is not None and rule.unless_before.search(before):
-        return False
-    return not (rule.unless_after is not None and rule.unless_after.search(body[end : end + 40]))
+        return _Verdict.VETOED
+    if rule.unless_after is not None and rule.unless_after.search(body[end : end + 40]):
+        return _Verdict.VETOED
+    return _Verdict.ACCEPTED
 
 
 def _negated(before: str) -> bool:
@@ -253,7 +278,7 @@ def _negated(before: str) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(lower))
     if breaks:
         lower = lower[breaks[-1].end() :]
-    return _NEGATION_BEFORE.search(lower) is not None
+    return _NEGATION_BEFORE.search(lower) is not None and _NEVER_SO.search(lower) is None
 
 
 _INTENSIFIER = re.compile(
@@ -271,6 +296,32 @@ def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
         code, start = hit[0], hit[1]
         if code.startswith(_INTENSIFIABLE) and _INTENSIFIER.search(body, max(0, start - 16), start):
             hit = (code, hit[1], hit[2], hit[3] + 0.5, hit[4] + "+intensifier")
+        result.append(hit)
+    return result
+
+
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|they|his|her|their|him|them|people|everyone|everybody|someone|somebody|fans)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i['’]m|im|i['’]ve|me|my|mine|we|us|our)\b")
+_THIRD_PERSON_FACTOR = 0.5
+
+
+def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
+    """Someone else's feelings ("he was furious") are weaker evidence than the writer's own.
+
+    A stated emotion whose clause names a third person and no first person weighs half.
+    """
+    result: list[Hit] = []
+    for hit in hits:
+        code, start = hit[0], hit[1]
+        if code.startswith("expresses-") and hit[3] > 0:
+            clause = body[max(0, start - 40) : start].lower()
+            breaks = list(_CLAUSE_BREAK.finditer(clause))
+            if breaks:
+                clause = clause[breaks[-1].end() :]
+            if _THIRD_PERSON.search(clause) and not _FIRST_PERSON.search(clause):
+                hit = (code, start, hit[2], hit[3] * _THIRD_PERSON_FACTOR, hit[4] + "+third-person")
         result.append(hit)
     return result
 

@@ -15,7 +15,6 @@ from deescalate.assessment import Assessor, default_assessor
 from deescalate.errors import MissingExtraError
 from deescalate.evaluation.datasets import (
     IntensityItem,
-    dev_half,
     read_ei_oc,
     read_ei_reg,
     read_goemotions,
@@ -66,9 +65,9 @@ class AssessReport:
         header = f"{'rater':<12} {'EI-reg ρ':>9} {'EI-oc QWK':>10} {'neutral→calm':>13} {'anger→≥upset':>13}"
         lines = [
             "Escalation assessment, evaluated on development splits (computed now):",
-            "  SemEval-2018 anger EI-reg dev (the fixed report half): Spearman of score with gold intensity "
+            "  SemEval-2018 anger EI-reg dev: Spearman of score with gold intensity "
             f"(n={self.counts['ei_reg']})",
-            "  SemEval-2018 anger EI-oc dev (the fixed report half): quadratic weighted kappa, classes 0..3 -> "
+            "  SemEval-2018 anger EI-oc dev: quadratic weighted kappa, classes 0..3 -> "
             f"calm, frustrated, upset, angry-or-irate (n={self.counts['ei_oc']})",
             "  GoEmotions dev: share of neutral comments rated calm "
             f"(n={self.counts['goemotions_neutral']}) and of anger comments rated upset or worse "
@@ -145,19 +144,17 @@ def evaluate_assess(
     *,
     assessor: Assessor | None = None,
     baseline: bool = True,
-    half: str = "report",
 ) -> AssessReport:
     """Compute the assessment figures on the development splits in ``data_dir``.
 
-    SemEval figures use the ``report`` half of the dev split (see
-    :func:`~deescalate.evaluation.datasets.dev_half`); the ``tune`` half is for development.
-    GoEmotions dev is used whole: nothing is tuned on it (the lexicon is fitted on GoEmotions
-    train and tuned on a held-out part of train).
+    SemEval-2018 and GoEmotions figures use their whole dev splits, which nothing is tuned on:
+    rule weights and scoring choices are tuned on SemEval-2018 *train* (never reported, never
+    shipped), and the lexicon is fitted on GoEmotions train with a held-out part of train.
     """
     goemotions = read_goemotions(data_dir, "dev")
     data = _Data(
-        ei_reg=[i for i in read_ei_reg(data_dir, "dev") if dev_half(i.id) == half],
-        ei_oc=[i for i in read_ei_oc(data_dir, "dev") if dev_half(i.id) == half],
+        ei_reg=read_ei_reg(data_dir, "dev"),
+        ei_oc=read_ei_oc(data_dir, "dev"),
         neutral=[g.text for g in goemotions if g.labels == {"neutral"}],
         anger=[g.text for g in goemotions if "anger" in g.labels],
     )

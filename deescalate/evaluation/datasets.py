@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +13,6 @@ __all__ = [
     "IntensityItem",
     "Tweet",
     "default_data_dir",
-    "dev_half",
     "read_ei_oc",
     "read_ei_reg",
     "read_goemotions",
@@ -31,16 +29,6 @@ class IntensityItem:
     id: str
     text: str
     gold: float
-
-
-def dev_half(item_id: str) -> str:
-    """``"tune"`` or ``"report"``: a fixed split of a dev set into two halves by id.
-
-    With no official test split available, dev is halved once: choices may be tuned on the
-    ``tune`` half, and figures are reported on the ``report`` half only.
-    """
-    digest = hashlib.sha256(item_id.encode("utf-8")).digest()
-    return "tune" if digest[0] % 2 == 0 else "report"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ import pytest
 
 from deescalate.evaluation import quadratic_weighted_kappa, spearman
 from deescalate.evaluation.assess_eval import evaluate_assess, vader_stage
-from deescalate.evaluation.datasets import dev_half
 from deescalate.stages import Stage
 from tests.conftest import DATA_DIR, requires_data
 
@@ -30,14 +29,6 @@ def test_vader_thresholds_map_to_stages() -> None:
     assert vader_stage(-0.9) is Stage.IRATE
 
 
-def test_dev_halves_are_fixed_and_balanced() -> None:
-    """The tune/report split depends only on the id and is roughly even."""
-    ids = [f"2018-x-{i:05d}" for i in range(1000)]
-    halves = [dev_half(i) for i in ids]
-    assert halves == [dev_half(i) for i in ids]
-    assert 400 < halves.count("report") < 600
-
-
 @requires_data("A2-semeval2018-task1-anger")
 @requires_data("A3-goemotions")
 @pytest.mark.data
@@ -46,7 +37,7 @@ def test_evaluation_runs_on_the_data() -> None:
     report = evaluate_assess(DATA_DIR)
     ours, rules_only, vader = report.raters
     assert rules_only.name == "rules-only"
-    assert report.counts["ei_reg"] > 150
+    assert report.counts["ei_reg"] > 350  # the whole dev split
     assert ours.name == "deescalate"
     assert vader.name == "vader"
     # Real correlations on anger intensity are clearly positive for both raters.

@@ -1,0 +1,89 @@
+"""Context around an emotion word: negation, hashtags, whose feeling it is, and titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from deescalate import Stage, assess
+
+
+def _rules(text: str) -> list[str]:
+    return [signal.rule for signal in assess(text).signals]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want my refund processed today, it is a fucking joke.",
+        "My account was charged twice and that is ridiculous.",
+        "The payment went through twice, which is unacceptable.",
+    ],
+)
+def test_words_ending_in_nt_are_not_negations(text: str) -> None:
+    """'want', 'account' and 'payment' end in "nt" but negate nothing."""
+    assert assess(text).stage >= Stage.UPSET
+
+
+@pytest.mark.parametrize(
+    "text", ["I dont hate you guys", "I don't hate it", "I'm not angry at all"]
+)
+def test_contractions_still_negate(text: str) -> None:
+    """A contraction with or without its apostrophe still negates what follows."""
+    result = assess(text)
+    assert "expresses-anger" not in result.codes
+    assert result.stage is Stage.CALM
+
+
+def test_negated_emotion_words_do_not_reach_the_lexicon() -> None:
+    """'not angry' is no evidence from the rules, and none from the learned words either."""
+    negated = assess("I'm not angry about the delay.")
+    stated = assess("I'm angry about the delay.")
+    assert negated.stage is Stage.CALM
+    assert negated.score < stated.score
+    assert all(cue.text.lower() != "angry" for cue in negated.cues)
+
+
+def test_a_hashtag_is_not_negated_by_the_words_before_it() -> None:
+    """'... not my address #fuming' states the anger in its own tag."""
+    result = assess("You sent my parcel to the depot, not my address #fuming")
+    assert "expresses-anger" in result.codes
+    assert result.stage >= Stage.UPSET
+
+
+def test_never_been_so_intensifies() -> None:
+    """'never been so offended' is a strong statement of the feeling, not its negation."""
+    result = assess("I have never been so offended by a company in my life.")
+    assert "expresses-anger" in result.codes
+    assert result.stage >= Stage.UPSET
+
+
+def test_someone_elses_anger_weighs_less_than_the_writers() -> None:
+    """'he was furious' is reported anger: half the weight of 'I am furious'."""
+    (theirs,) = assess("The driver told the office he was furious.").signals
+    (mine,) = assess("I am furious.").signals
+    assert theirs.rule.endswith("+third-person")
+    assert theirs.weight == pytest.approx(mine.weight / 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We watched Fast and Furious last night.",
+        "Did you see fast & furious 8?",
+        "My kid plays Angry Birds on the tablet.",
+    ],
+)
+def test_titles_are_not_anger(text: str) -> None:
+    """Film and game titles that contain an anger word are not evidence."""
+    assert "expresses-anger" not in assess(text).codes
+
+
+def test_stated_anger_outweighs_the_noun() -> None:
+    """'I'm furious' is stronger evidence than talking about anger in general."""
+    assert assess("I am furious with this.").score > assess("Anger is a waste of time.").score
+
+
+def test_hate_is_anger() -> None:
+    """Both one-word and two-word forms of hate are found."""
+    assert "expresses-hate" in _rules("I hate this update.")
+    assert "expresses-hate" in _rules("I can't stand this update.")
