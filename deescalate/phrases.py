@@ -22,6 +22,7 @@ trying, so a rule set is indexed by each phrase's rarest required word.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ __all__ = [
     "CompiledPhrase",
     "compile_phrase",
     "find_all",
+    "text_words",
     "word_list_regex",
 ]
 
@@ -41,6 +43,18 @@ _NUMBER = (
     r"multiple|countless|numerous|hundreds of|dozens of)"
 )
 _ONE_WORD = r"[\w'’-]+"
+
+# Byte table keeping a-z and 0-9 and turning every other byte into a space. UTF-8 encodes a
+# non-ASCII character with bytes >= 0x80 only, so it becomes spaces too.
+_WORD_BYTES = bytes(
+    byte if chr(byte) in string.ascii_lowercase + string.digits else 0x20 for byte in range(256)
+)
+
+
+def text_words(lower: str) -> list[str]:
+    """The words of a lower-cased text, in order: ``WORDS.findall(lower)``, a few times faster."""
+    kept = lower.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    return kept.decode("ascii").split()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,17 @@ from deescalate.assessment.detectors import (
 )
 from deescalate.assessment.result import INCONVENIENCE_SIGNALS
 from deescalate.coach.finding import Finding, Severity
-from deescalate.coach.packs import CoachRule, RuleSet, builtin_coach_pack_paths, load_rule_set
+from deescalate.coach.packs import (
+    CheckIndex,
+    CoachRule,
+    RuleSet,
+    builtin_coach_pack_paths,
+    load_rule_set,
+)
 from deescalate.coach.steps import steps_shown
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
-from deescalate.phrases import WORDS, find_all
+from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
 from deescalate.text import decode_text, prepare
 
@@ -28,6 +34,9 @@ __all__ = ["Coach", "CustomerContext", "lint_reply"]
 
 
 Customer = str | Conversation | Sequence[Message] | None
+
+# A raw finding: rule, span in the prepared text, suggestion, and severity when not the rule's.
+_Hit = tuple[CoachRule, int, int, str | None, Severity | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,8 @@ class Coach:
             raise ConfigurationError(f"cannot disable unknown rules: {', '.join(sorted(unknown))}")
         self._shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, single_words=False)
         self._punctuation = PunctuationDetector()
+        self._shouting_rule = self._enabled("shouting")
+        self._index = CheckIndex(self.rule_set, self.disabled)
 
     @property
     def rules(self) -> dict[str, CoachRule]:
@@ -111,20 +122,23 @@ class Coach:
         if not body.strip():
             return []
         context = CustomerContext.of(customer)
-        raw: list[tuple[CoachRule, int, int, str | None, Severity | None]] = []
         quotes = quoted_spans(body)
-        raw.extend((*hit, None) for hit in self._phrase_findings(body, context, quotes))
-        raw.extend(self._shouting_findings(body, quotes))
+        hits = self._phrase_hits(body, context, quotes)
+        hits.extend(self._shouting_hits(body, quotes))
         findings: dict[tuple[str, int, int], Finding] = {}
-        for rule, start, end, suggestion, severity in raw:
-            o_start, o_end = prepared.span_in_original(start, end)
-            key = (rule.code, o_start, o_end)
+        verbatim = prepared.is_verbatim
+        for rule, start, end, suggestion, severity in hits:
+            if not verbatim:
+                start, end = prepared.span_in_original(start, end)
+            key = (rule.code, start, end)
             if key not in findings:
-                findings[key] = _finding(rule, o_start, o_end, original, suggestion, severity)
+                findings[key] = _finding(rule, start, end, original, suggestion, severity)
         for rule in self._absences(body, context):
             findings[(rule.code, 0, len(original))] = _finding(
                 rule, 0, len(original), original, rule.suggestion
             )
+        if not findings:
+            return []
         return _without_nested(sorted(findings.values(), key=lambda f: (f.start, -f.end, f.code)))
 
     def _enabled(self, name: str) -> CoachRule | None:
@@ -132,37 +146,48 @@ class Coach:
             return None
         return self.rule_set.rules.get(name)
 
-    def _phrase_findings(
+    def _phrase_hits(
         self, body: str, context: CustomerContext | None, quotes: list[tuple[int, int]]
-    ) -> Iterable[tuple[CoachRule, int, int, str | None]]:
+    ) -> list[_Hit]:
+        """Matches of the phrase checks, less those quoted or excused by the words around them."""
         lower = body.lower()
-        words = set(WORDS.findall(lower))
+        checks = self._index.candidates(set(text_words(lower)))
+        if not checks:
+            return []
         customer_words = context.text.lower() if context else ""
-        for check in self.rule_set.candidates(words, self.disabled):
+        hits: list[_Hit] = []
+        for check in checks:
             for start, end in find_all(check.phrase, body, lower):
-                if not check.in_quotes and any(a <= start and end <= b for a, b in quotes):
+                if quotes and not check.in_quotes and _inside(start, end, quotes):
                     continue
                 if customer_words and lower[start:end] in customer_words:
                     continue  # the agent is quoting the customer's own words
-                before, after = body[max(0, start - 40) : start], body[end : end + 40]
-                if check.unless_before is not None and check.unless_before.search(before):
+                if check.unless_before is not None and check.unless_before.search(
+                    body[max(0, start - 40) : start]
+                ):
                     continue
-                if check.unless_after is not None and check.unless_after.search(after):
+                if check.unless_after is not None and check.unless_after.search(
+                    body[end : end + 40]
+                ):
                     continue
-                yield check.rule, start, end, check.suggestion
+                hits.append((check.rule, start, end, check.suggestion, None))
+        return hits
 
-    def _shouting_findings(
-        self, body: str, quotes: list[tuple[int, int]]
-    ) -> Iterable[tuple[CoachRule, int, int, str | None, Severity | None]]:
-        rule = self._enabled("shouting")
+    def _shouting_hits(self, body: str, quotes: list[tuple[int, int]]) -> list[_Hit]:
+        rule = self._shouting_rule
         if rule is None:
-            return
-        for _, start, end, _, detector in [*self._shouting(body), *self._punctuation(body)]:
-            if any(a <= start and end <= b for a, b in quotes):
+            return []
+        detected = self._punctuation(body)
+        if _has_capitals_pair(body):  # the shouting detector needs two capitals in a row
+            detected = [*self._shouting(body), *detected]
+        hits: list[_Hit] = []
+        for _, start, end, _, detector in detected:
+            if quotes and _inside(start, end, quotes):
                 continue
             # "Thanks!!" is enthusiasm more often than a raised voice: only a suggestion.
             mild = detector == "punctuation-run" and end - start == 2
-            yield rule, start, end, rule.suggestion, Severity.SUGGESTION if mild else None
+            hits.append((rule, start, end, rule.suggestion, Severity.SUGGESTION if mild else None))
+        return hits
 
     def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
         if context is None or context.stage < Stage.FRUSTRATED:
@@ -198,6 +223,20 @@ def _finding(
         text=original[start:end],
         suggestion=suggestion,
     )
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when ``[start, end)`` lies within one of ``spans``."""
+    return any(a <= start and end <= b for a, b in spans)
+
+
+# Maps A-Z to "A" and every other byte to a space; UTF-8 keeps non-ASCII text out of A-Z.
+_CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
+
+
+def _has_capitals_pair(text: str) -> bool:
+    """True when two ASCII capitals follow each other in ``text`` (``[A-Z]{2}``, but faster)."""
+    return b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS)
 
 
 def _without_nested(findings: list[Finding]) -> list[Finding]:

@@ -28,6 +28,7 @@ from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
 
 __all__ = [
     "CODE_RULES",
+    "CheckIndex",
     "CoachRule",
     "PhraseCheck",
     "RuleSet",
@@ -94,6 +95,47 @@ class RuleSet:
             check = self.checks[index]
             if check.rule.name not in disabled and check.phrase.possible_given_trigger(words):
                 found.append(check)
+        return found
+
+
+class CheckIndex:
+    """The enabled checks of a rule set, looked up by the words of a text.
+
+    Gives what :meth:`RuleSet.candidates` gives for one fixed set of ``disabled`` rules, with all
+    the work that does not depend on the text done here, once.
+    """
+
+    def __init__(self, rule_set: RuleSet, disabled: frozenset[str]) -> None:
+        self._checks = rule_set.checks
+        # per check, the required positions besides its trigger
+        self._others = tuple(
+            tuple(need for need in check.phrase.requirements if need is not check.phrase.trigger)
+            for check in rule_set.checks
+        )
+        by_word: dict[str, list[int]] = {}
+        for index, check in enumerate(rule_set.checks):
+            if check.rule.name not in disabled:
+                for word in check.phrase.trigger:
+                    by_word.setdefault(word, []).append(index)
+        self._by_word = {word: tuple(ids) for word, ids in by_word.items()}
+        self._words = frozenset(by_word)
+
+    def candidates(self, words: set[str]) -> list[PhraseCheck]:
+        """The enabled checks whose required words all occur in ``words``, in pack order."""
+        triggered = self._words.intersection(words)
+        if not triggered:
+            return []
+        if len(triggered) == 1:
+            ids: Sequence[int] = self._by_word[next(iter(triggered))]
+        else:
+            ids = sorted({index for word in triggered for index in self._by_word[word]})
+        found = []
+        for index in ids:
+            for need in self._others[index]:
+                if need.isdisjoint(words):
+                    break
+            else:
+                found.append(self._checks[index])
         return found
 
 
