@@ -229,19 +229,25 @@ class Assessor:
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:
-    """Merge overlapping hits of one rule ("been on hold" and "on hold for an hour") into one."""
+    """Merge overlapping hits of one signal into one piece of evidence.
+
+    "been on hold" and "on hold for an hour" are one wait; "I am furious" and "furious" are one
+    statement of anger. The merged hit spans both and keeps the stronger rule and weight.
+    """
     if len(hits) < 2:
         return hits
     hits.sort(key=lambda hit: (hit[1], -hit[2]))
     kept: list[Hit] = []
-    last_of_rule: dict[str, int] = {}
+    last_of_code: dict[str, int] = {}
     for hit in hits:
-        index = last_of_rule.get(hit[4])
+        index = last_of_code.get(hit[0])
         if index is not None and hit[1] < kept[index][2]:
             code, start, end, weight, rule = kept[index]
+            if abs(hit[3]) > abs(weight):
+                weight, rule = hit[3], hit[4]
             kept[index] = (code, start, max(end, hit[2]), weight, rule)
             continue
-        last_of_rule[hit[4]] = len(kept)
+        last_of_code[hit[0]] = len(kept)
         kept.append(hit)
     return kept
 

@@ -103,7 +103,7 @@ def test_non_utf8_file_is_read(tmp_path: Path) -> None:
     path.write_bytes("I’m furious".encode("cp1252"))
     done = run_cli("assess", "--format", "json", str(path))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["signals"][0]["text"] == "furious"
+    assert json.loads(done.stdout)["signals"][0]["text"] == "I’m furious"
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -58,11 +58,14 @@ def test_never_been_so_intensifies() -> None:
 
 
 def test_someone_elses_anger_weighs_less_than_the_writers() -> None:
-    """'he was furious' is reported anger: half the weight of 'I am furious'."""
+    """'he was furious' is reported anger: half the weight of the bare word, a third of 'I am'."""
     (theirs,) = assess("The driver told the office he was furious.").signals
+    (bare,) = assess("Furious, again.").signals
     (mine,) = assess("I am furious.").signals
-    assert theirs.rule.endswith("+third-person")
-    assert theirs.weight == pytest.approx(mine.weight / 2)
+    assert theirs.rule == "expresses-anger+third-person"
+    assert theirs.weight == pytest.approx(bare.weight / 2)
+    assert (mine.rule, mine.text) == ("expresses-anger-first-person", "I am furious")
+    assert mine.weight > bare.weight
 
 
 @pytest.mark.parametrize(
