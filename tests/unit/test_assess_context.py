@@ -90,3 +90,23 @@ def test_hate_is_anger() -> None:
     """Both one-word and two-word forms of hate are found."""
     assert "expresses-hate" in _rules("I hate this update.")
     assert "expresses-hate" in _rules("I can't stand this update.")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Honestly your support is trash.", "blame"),
+        ("They said they would ring me back but they never did.", "broken-promise"),
+        ("The router still doesn't work after the reset.", "waiting"),
+        ("I've heard nothing back from your team.", "waiting"),
+        ("I've been dealing with this for 3 weeks.", "waiting"),
+        ("This has happened way too many times.", "repeat-contact"),
+        ("Time to cancel my family broadband plan.", "threatens-to-leave"),
+        ("Being charged twice is not okay.", "expresses-disappointment"),
+    ],
+)
+def test_everyday_support_complaints_are_noticed(text: str, code: str) -> None:
+    """Plain complaints in the words customers use carry their signal and are not calm."""
+    result = assess(text)
+    assert code in result.codes
+    assert result.stage >= Stage.FRUSTRATED
