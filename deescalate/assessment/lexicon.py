@@ -29,8 +29,9 @@ class Lexicon:
         The model was fitted on word presence, negators included ("not" carries its own weight),
         so words count as they are; negation of stated emotions is the rule packs' job.
         """
+        # Look the few words up one by one: ``weights.keys() & words`` would copy every key.
         weights = self.weights
-        seen = {word: weights[word] for word in weights.keys() & words}
+        seen = {word: weights[word] for word in words if word in weights}
         return sum(seen.values()), seen
 
 
