@@ -321,7 +321,8 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
     result: list[Hit] = []
     for hit in hits:
         code, start = hit[0], hit[1]
-        if code.startswith("expresses-") and hit[3] > 0:
+        # Emoji are the writer's own face, whoever the clause names.
+        if code.startswith("expresses-") and hit[3] > 0 and body[start].isalpha():
             clause = body[max(0, start - 40) : start].lower()
             breaks = list(_CLAUSE_BREAK.finditer(clause))
             if breaks:

@@ -109,6 +109,18 @@ class CompiledPack:
         return found
 
 
+def _alternatives(phrase: str) -> list[str]:
+    """A phrase that is one choice of sequences, "(a b|c d)", as one phrase per sequence.
+
+    Each sequence is then indexed by its own rarest word instead of the whole choice being tried
+    whenever any of its first words (often common ones) occurs.
+    """
+    if not (phrase.startswith("(") and phrase.endswith(")")) or phrase.count("(") != 1:
+        return [phrase]
+    choices = [choice.strip() for choice in phrase[1:-1].split("|")]
+    return choices if all(choices) else [phrase]
+
+
 def builtin_pack_paths() -> list[Path]:
     """The packs shipped with deescalate, in load order."""
     return shipped_files("deescalate.assessment", "packs")
@@ -223,8 +235,9 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
             rules.append(compiled)
             if isinstance(rule, phrase_model):
                 for phrase in rule.phrases:
-                    compiled_phrase = compile_phrase(phrase)
-                    add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
+                    for alternative in _alternatives(phrase):
+                        compiled_phrase = compile_phrase(alternative)
+                        add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
             else:
                 flags = 0 if rule.case_sensitive else re.IGNORECASE
                 regex = re.compile("|".join(f"(?:{p})" for p in rule.regex), flags)

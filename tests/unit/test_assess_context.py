@@ -110,3 +110,34 @@ def test_everyday_support_complaints_are_noticed(text: str, code: str) -> None:
     result = assess(text)
     assert code in result.codes
     assert result.stage >= Stage.FRUSTRATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you tell me what the delivery date is?",
+        "What the status of my refund is, nobody has said.",
+        "You are reading my mind, that is exactly it.",
+    ],
+)
+def test_ordinary_questions_are_not_profanity_or_unheard(text: str) -> None:
+    """'what the' and 'you are reading' are everyday words, not swearing or 'not listening'."""
+    result = assess(text)
+    assert not {"profanity", "feels-unheard"} & result.codes
+    assert result.stage is Stage.CALM
+
+
+def test_exclamations_with_swearing_are_profanity() -> None:
+    """'what the hell' and 'wtf' swear, without being aimed at the agent (not irate alone)."""
+    for text in ("What the hell is going on with my order?", "wtf is this charge"):
+        result = assess(text)
+        assert "profanity" in result.codes
+        assert Stage.UPSET <= result.stage < Stage.IRATE
+
+
+def test_an_angry_emoji_is_the_writers_own() -> None:
+    """An emoji after a clause about someone else still shows the writer's anger in full."""
+    (signal,) = [
+        s for s in assess("They lost my bag again 😡").signals if s.code == "expresses-anger"
+    ]
+    assert not signal.rule.endswith("+third-person")
