@@ -27,7 +27,7 @@ from deescalate.assessment.packs import (
 )
 from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
-from deescalate.phrases import find_all
+from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
 from deescalate.text import PreparedText, decode_text, prepare, split_sentences
 
@@ -123,7 +123,7 @@ class Assessor:
         if not body.strip():
             return Assessment(Stage.CALM, 0.0, language=None, assessed_chars=0, notes=tuple(notes))
         lower = body.lower()
-        words = _WORDS.findall(_ELONGATION.sub(r"\1\1", lower) if _has_run(lower) else lower)
+        words = text_words(_ELONGATION.sub(r"\1\1", lower) if _has_run(lower) else lower)
         word_set = set(words)
         language = _language_of(body, words, word_set)
         if language is not None and language not in self.pack.languages:
@@ -171,11 +171,12 @@ class Assessor:
         quotes = quoted_spans(body)
         hits: list[Hit] = []
         negated: list[tuple[int, int]] = []
+        present = self.pack.when_chars_in(body)
         for matcher in self.pack.candidates(words):
             rule = matcher.rule
             if matcher.phrase is not None:
                 spans: Iterable[tuple[int, int]] = find_all(matcher.phrase, body, lower)
-            elif matcher.pattern is not None and matcher.worth_trying(body):
+            elif matcher.pattern is not None and matcher.worth_trying(present):
                 spans = (m.span() for m in matcher.pattern.finditer(body) if m.end() > m.start())
             else:
                 continue

@@ -76,11 +76,14 @@ class Matcher:
     rule: CompiledRule
     phrase: CompiledPhrase | None
     pattern: re.Pattern[str] | None = None
-    when_chars: str = ""
+    when_chars: frozenset[str] = frozenset()
 
-    def worth_trying(self, text: str) -> bool:
-        """A pattern with ``when_chars`` runs only when one of those characters is present."""
-        return not self.when_chars or any(char in text for char in self.when_chars)
+    def worth_trying(self, present: frozenset[str]) -> bool:
+        """A pattern with ``when_chars`` runs only when one of those characters is present.
+
+        ``present`` is :meth:`CompiledPack.when_chars_in` of the text.
+        """
+        return not self.when_chars or not self.when_chars.isdisjoint(present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,13 @@ class CompiledPack:
     trigger_words: frozenset[str]
     always: tuple[int, ...]
     languages: frozenset[str]
+    when_pattern: re.Pattern[str] | None = None
+
+    def when_chars_in(self, text: str) -> frozenset[str]:
+        """Which of the patterns' ``when_chars`` occur in ``text``, found in one search."""
+        if self.when_pattern is None:
+            return frozenset()
+        return frozenset(self.when_pattern.findall(text))
 
     def candidates(self, words: set[str]) -> list[Matcher]:
         """The matchers whose required words all occur in ``words`` (lower-case tokens)."""
@@ -107,6 +117,11 @@ class CompiledPack:
             if phrase is None or phrase.possible_given_trigger(words):
                 found.append(matchers[i])
         return found
+
+
+def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
+    unique = sorted(set(chars))
+    return re.compile("[" + "".join(re.escape(c) for c in unique) + "]") if unique else None
 
 
 def _alternatives(phrase: str) -> list[str]:
@@ -245,7 +260,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 if TRIGGER_ALWAYS in triggers:
                     always.append(len(matchers))
                     triggers = []
-                add(Matcher(compiled, None, regex, rule.when_chars), triggers)
+                add(Matcher(compiled, None, regex, frozenset(rule.when_chars)), triggers)
     return CompiledPack(
         rules=tuple(rules),
         matchers=tuple(matchers),
@@ -253,4 +268,5 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
         trigger_words=frozenset(by_trigger),
         always=tuple(always),
         languages=frozenset(languages),
+        when_pattern=_char_class(c for m in matchers for c in m.when_chars),
     )
