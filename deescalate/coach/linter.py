@@ -151,7 +151,7 @@ class Coach:
     ) -> list[_Hit]:
         """Matches of the phrase checks, less those quoted or excused by the words around them."""
         lower = body.lower()
-        checks = self._index.candidates(text_words(lower))
+        checks = self._index.candidates(set(text_words(lower)))
         if not checks:
             return []
         customer_words = context.text.lower() if context else ""

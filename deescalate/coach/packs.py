@@ -16,7 +16,7 @@ behaviour); switching a rule off by name switches off all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -102,49 +102,39 @@ class CheckIndex:
     """The enabled checks of a rule set, looked up by the words of a text.
 
     Gives what :meth:`RuleSet.candidates` gives for one fixed set of ``disabled`` rules, with all
-    the work that does not depend on the text done here, once. Every required position of every
-    check owns one bit; a word maps to the bits of the positions it fills. Bit ``i`` (below the
-    number of checks) is the trigger position of check ``i``, so the checks a text triggers read
-    off the low bits in pack order.
+    the work that does not depend on the text done here, once.
     """
 
     def __init__(self, rule_set: RuleSet, disabled: frozenset[str]) -> None:
         self._checks = rule_set.checks
-        self._trigger_bits = (1 << len(self._checks)) - 1
-        self._bits_by_word: dict[str, int] = {}
-        self._needed: list[int] = []  # per check, the bits of all its required positions
-        position = len(self._checks)
-        for index, check in enumerate(self._checks):
-            needed = 1 << index
+        # per check, the required positions besides its trigger
+        self._others = tuple(
+            tuple(need for need in check.phrase.requirements if need is not check.phrase.trigger)
+            for check in rule_set.checks
+        )
+        by_word: dict[str, list[int]] = {}
+        for index, check in enumerate(rule_set.checks):
             if check.rule.name not in disabled:
-                self._add_position(check.phrase.trigger, needed)
-            for need in check.phrase.requirements:
-                if need is not check.phrase.trigger:
-                    needed |= 1 << position
-                    self._add_position(need, 1 << position)
-                    position += 1
-            self._needed.append(needed)
+                for word in check.phrase.trigger:
+                    by_word.setdefault(word, []).append(index)
+        self._by_word = {word: tuple(ids) for word, ids in by_word.items()}
+        self._words = frozenset(by_word)
 
-    def _add_position(self, words: frozenset[str], bit: int) -> None:
-        for word in words:
-            self._bits_by_word[word] = self._bits_by_word.get(word, 0) | bit
-
-    def candidates(self, words: Iterable[str]) -> list[PhraseCheck]:
+    def candidates(self, words: set[str]) -> list[PhraseCheck]:
         """The enabled checks whose required words all occur in ``words``, in pack order."""
-        bits_of = self._bits_by_word.get
-        filled = 0
-        for word in words:
-            bits = bits_of(word)
-            if bits:
-                filled |= bits
-        triggered = filled & self._trigger_bits
+        triggered = self._words.intersection(words)
+        if not triggered:
+            return []
+        if len(triggered) == 1:
+            ids: Sequence[int] = self._by_word[next(iter(triggered))]
+        else:
+            ids = sorted({index for word in triggered for index in self._by_word[word]})
         found = []
-        while triggered:
-            lowest = triggered & -triggered
-            triggered ^= lowest
-            index = lowest.bit_length() - 1
-            needed = self._needed[index]
-            if filled & needed == needed:
+        for index in ids:
+            for need in self._others[index]:
+                if need.isdisjoint(words):
+                    break
+            else:
                 found.append(self._checks[index])
         return found
 
