@@ -49,7 +49,11 @@ _NOT_ASCII_LETTER = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
 _NOT_ASCII_UPPER = bytes(b for b in range(256) if b not in string.ascii_uppercase.encode())
 # Word boundaries are cheaper to test than lookbehinds; apostrophes inside ("DON'T") stay in.
 _CAPS_WORD = re.compile(r"\b(?:[A-Z][A-Z'’]*[A-Z]|I)\b")
-_RUN_GAP = re.compile(r"^[\s,.;:!?'’\"-]{1,4}$")
+# A capitalized word ("NOT", "DON'T") or "I"; written to open with a character class, which lets
+# the regex engine skip lower-case text quickly, with the word boundaries checked after it.
+_CAPS = r"[A-Z](?<!\w[A-Z])(?:[A-Z'’]*[A-Z](?!\w)|(?<=I)(?!\w))"
+# A run of them, at most four spaces or marks apart.
+_CAPS_RUN = re.compile(_CAPS + r"(?:[\s,.;:!?'’\"-]{1,4}(?<!\w)" + _CAPS + ")*")
 # Runs of "!" and "?" are found first, then judged: scanning for the run itself starts only at
 # a "!" or "?", where a pattern opening with ``[!?]*`` would be tried at every position.
 _PUNCT_RUN = re.compile(r"[!?]{2,}")
@@ -91,16 +95,12 @@ class ShoutingDetector:
         return hits
 
     def _runs(self, text: str) -> list[list[re.Match[str]]]:
-        runs: list[list[re.Match[str]]] = []
-        current: list[re.Match[str]] = []
-        for match in _CAPS_WORD.finditer(text):
-            if current and not _RUN_GAP.match(text[current[-1].end() : match.start()]):
-                runs.append(current)
-                current = []
-            current.append(match)
-        if current:
-            runs.append(current)
-        return runs
+        """Capitalized words, grouped into runs separated by at most four spaces or marks."""
+        return [
+            list(_CAPS_WORD.finditer(text, run.start(), run.end()))
+            for run in _CAPS_RUN.finditer(text)
+            if run.end() - run.start() > 1  # a lone "I" is never loud
+        ]
 
     def _judge(self, text: str, run: list[re.Match[str]]) -> Hit | None:
         words = [m.group(0).replace("’", "'") for m in run]

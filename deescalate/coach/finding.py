@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Finding", "Severity"]
 
@@ -21,9 +20,8 @@ class Severity(enum.StrEnum):
         return {"error": 2, "warning": 1, "suggestion": 0}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem in a draft reply.
+class Finding(NamedTuple):
+    """One problem in a draft reply (immutable; a named tuple, so cheap to make in bulk).
 
     ``code`` and ``rule`` are the stable identifiers of taxonomy.md section 4 (``DE103``,
     ``tells-to-calm-down``). ``start``/``end`` are offsets into the draft (absence rules span the
