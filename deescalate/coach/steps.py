@@ -8,6 +8,7 @@ it. The tracker and the absence rules of the coach both use it.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from deescalate.phrases import WORDS, CompiledPhrase, compile_phrase, find_all
@@ -35,8 +36,13 @@ _TIME = (
 
 STEPS: dict[str, tuple[str, ...]] = {
     "acknowledge": (
-        "i (completely|totally|fully|really|absolutely)? (understand|get) (how|why|that|your|the|it)",
-        "i can (see|understand|imagine|tell) (how|why|that|you)",
+        "(i|we) (completely|totally|fully|really|absolutely)? (understand|get) (how|why|that|your|the|it)",
+        "(i|we) can (see|understand|imagine|tell) (how|why|that|you)",
+        "(concerned|sad|saddened|sorry|disappointed|upset|worried|gutted) to (hear|see|read|learn)",
+        "(don't|do not) want you to (feel|be|have)",
+        "oh no*",
+        "uh oh",
+        "(not|never) (what|how) (we|you) (want|wanted|would want|expect|expected)",
         "(that|this|it) (must|would|can|could) (be|have been|feel) (so|really|very|incredibly|extremely)? "
         + f"({_EMOTION})",
         "i hear you",
@@ -86,6 +92,9 @@ STEPS: dict[str, tuple[str, ...]] = {
         f"(by|before|within|in the next|in|until|no later than) {{w:0-3}} ({_TIME})",
         "(by|before|at|around) {n} (am|pm|o'clock)",
         "(i've|i have|we've|we have) (escalated|raised|logged|filed|opened|passed|sent|issued|processed|scheduled|arranged|booked|refunded|credited)",
+        f"(and|then|who|they|someone|somebody|team|colleagues|specialist|expert|technician|agent) (will|'ll|are going to|is going to) {{w:0-2}} ({_ACTIONS}|reply|respond|be in touch)",
+        "(will|'ll) be in touch",
+        "(please|pls|kindly) (dm|send|share|provide|confirm|follow|click|reply|call|email|check|try|contact|give|let|tell|reach|visit|use|select|go|fill|complete|restart|update|open)",
     ),
 }
 
@@ -105,11 +114,19 @@ def _compiled() -> dict[str, tuple[CompiledPhrase, ...]]:
     return {step: tuple(compile_phrase(p) for p in phrases) for step, phrases in STEPS.items()}
 
 
+# A question put to the customer ("Which device are you using?") moves the case on: a next step.
+_QUESTION_TO_CUSTOMER = re.compile(r"[^.!?\n]*\b(?:you|your)\b[^.!?\n]*\?", re.IGNORECASE)
+
+
 def find_steps(text: str) -> list[StepEvidence]:
     """Every playbook step the text shows, with its evidence, in text order."""
     lower = text.lower()
     words = set(WORDS.findall(lower))
     found: list[StepEvidence] = []
+    if "?" in text:
+        for match in _QUESTION_TO_CUSTOMER.finditer(text):
+            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+            found.append(StepEvidence("next-step", start, match.end(), text[start : match.end()]))
     for step, phrases in _compiled().items():
         for phrase in phrases:
             if not phrase.possible(words):
