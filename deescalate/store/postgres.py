@@ -30,6 +30,7 @@ def _psycopg() -> Any:
 class PostgresStore(SQLStore):
     """Obligations in PostgreSQL; ``dsn`` is a ``postgresql://`` URL or a libpq string."""
 
+    dialect = "postgresql"
     placeholder = "%s"
     _claim_lock = " FOR UPDATE SKIP LOCKED"
     _explain = ("EXPLAIN", 0)

@@ -23,6 +23,7 @@ class SQLiteStore(SQLStore):
     open unless ``migrate=False``.
     """
 
+    dialect = "sqlite"
     placeholder = "?"
 
     def __init__(self, path: str | Path, *, migrate: bool = True, timeout: float = 30.0) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from deescalate.store import open_store
+from deescalate.store import LATEST_VERSION, open_store
 from deescalate.store.postgres import PostgresStore
 from tests.contracts.store_contract import StoreContract
 
@@ -24,6 +24,16 @@ def test_migrating_twice_is_harmless(postgres_url: str) -> None:
     """Opening an up-to-date database again changes nothing."""
     first = PostgresStore(postgres_url)
     second = PostgresStore(postgres_url)
-    assert first.schema_version() == second.schema_version() == 2
+    assert first.schema_version() == second.schema_version() == LATEST_VERSION
     first.close()
     second.close()
+
+
+def test_obligations_leave_room_for_in_place_lease_updates(postgres_url: str) -> None:
+    """Migration 3 sets a fill factor on PostgreSQL, so lease writes can be HOT updates."""
+    store = PostgresStore(postgres_url)
+    with store._transaction() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'obligations'")
+        (options,) = cursor.fetchone()
+    store.close()
+    assert "fillfactor=80" in options
