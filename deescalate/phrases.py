@@ -139,6 +139,7 @@ def _literal(word: str) -> str:
 
 
 _LEAD = r"(?<!\w)"
+_APOSTROPHES = re.compile(r"\w['’]\w")
 _SPECIAL = re.compile(r"^\{(n|w)(?::(\d+)-(\d+))?\}$")
 
 
@@ -222,6 +223,9 @@ def _token_requirement(token: str) -> frozenset[str] | None:
         ):
             return None
         words.add(pieces[0])
+        if len(pieces) > 1 and _APOSTROPHES.search(choice):
+            # The apostrophe is optional ("you're" also matches "youre"): either form will do.
+            words.add("".join(pieces))
     return frozenset(words)
 
 

@@ -141,3 +141,16 @@ def test_an_angry_emoji_is_the_writers_own() -> None:
         s for s in assess("They lost my bag again 😡").signals if s.code == "expresses-anger"
     ]
     assert not signal.rule.endswith("+third-person")
+
+
+@pytest.mark.parametrize(
+    "text", ["I am such an idiot, I ported my number away.", "I was so stupid to trust it."]
+)
+def test_running_oneself_down_is_not_an_insult(text: str) -> None:
+    """Insult words the writer aims at themselves are not profanity against the agent."""
+    assert "profanity" not in assess(text).codes
+
+
+def test_phrases_match_without_their_apostrophes() -> None:
+    """'youre' and 'dont' are screened in like "you're" and "don't": the apostrophe is optional."""
+    assert "feels-unheard" in assess("youre not listening to me").codes
