@@ -154,3 +154,9 @@ def test_running_oneself_down_is_not_an_insult(text: str) -> None:
 def test_phrases_match_without_their_apostrophes() -> None:
     """'youre' and 'dont' are screened in like "you're" and "don't": the apostrophe is optional."""
     assert "feels-unheard" in assess("youre not listening to me").codes
+
+
+def test_a_swear_word_is_not_negated() -> None:
+    """'I don't fucking care' swears; 'it doesn't suck' is praise, not profanity."""
+    assert "profanity" in assess("I don't fucking care any more.").codes
+    assert "profanity" not in assess("Honestly it doesn't suck at all.").codes
