@@ -186,7 +186,7 @@ class Assessor:
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
                 elif verdict is _Verdict.NEGATED:
                     negated.append((start, end))
-        return _drop_nested(hits), negated
+        return _merge_overlapping(hits), negated
 
     def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
         w = self.weights
@@ -229,7 +229,7 @@ class Assessor:
         return tuple(cues)
 
 
-def _drop_nested(hits: list[Hit]) -> list[Hit]:
+def _merge_overlapping(hits: list[Hit]) -> list[Hit]:
     """Merge overlapping hits of one signal into one piece of evidence.
 
     "been on hold" and "on hold for an hour" are one wait; "I am furious" and "furious" are one
