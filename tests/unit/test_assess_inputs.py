@@ -53,7 +53,7 @@ def test_non_text_input_is_an_input_error() -> None:
     ("text", "language"),
     [
         ("Ich bin sehr enttäuscht, das ist nicht akzeptabel und ich will mein Geld zurück.", "de"),
-        ("Estoy muy molesto, esto es una vergüenza y quiero hablar con el gerente.", "es"),
+        ("Je suis très déçu, c'est inacceptable et je veux parler au responsable.", "fr"),
         ("Это совершенно неприемлемо, я требую вернуть деньги немедленно.", "und"),
     ],
 )
