@@ -46,7 +46,9 @@ def test_spanish_thanks_is_calm() -> None:
 
 def test_spanish_negation_vetoes_the_feeling() -> None:
     """'no estoy enfadado' is no evidence of anger."""
-    assert "expresses-anger" not in assess("No estoy enfadado, solo quiero saber cuándo llega.").codes
+    assert (
+        "expresses-anger" not in assess("No estoy enfadado, solo quiero saber cuándo llega.").codes
+    )
 
 
 def test_spanish_manager_request_wants_handoff() -> None:
