@@ -138,7 +138,8 @@ class PunctuationDetector:
         return hits
 
 
-_CAPS_PAIR = re.compile(r"[A-Z]{2}")
+# Maps A-Z to "A" and every other byte to a space; UTF-8 keeps non-ASCII text out of A-Z.
+_CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
 
 
 def _count_capitals(text: str) -> tuple[int, int]:
@@ -152,7 +153,8 @@ def _count_capitals(text: str) -> tuple[int, int]:
 
 
 def _has_caps_pair(text: str) -> bool:
-    return _CAPS_PAIR.search(text) is not None
+    """True when two ASCII capitals follow each other (``[A-Z]{2}``, by a byte table: faster)."""
+    return b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS)
 
 
 def _trimmed(text: str) -> tuple[int, int]:

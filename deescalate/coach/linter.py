@@ -177,9 +177,7 @@ class Coach:
         rule = self._shouting_rule
         if rule is None:
             return []
-        detected = self._punctuation(body)
-        if _has_capitals_pair(body):  # the shouting detector needs two capitals in a row
-            detected = [*self._shouting(body), *detected]
+        detected = [*self._shouting(body), *self._punctuation(body)]
         hits: list[_Hit] = []
         for _, start, end, _, detector in detected:
             if quotes and _inside(start, end, quotes):
@@ -228,15 +226,6 @@ def _finding(
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """True when ``[start, end)`` lies within one of ``spans``."""
     return any(a <= start and end <= b for a, b in spans)
-
-
-# Maps A-Z to "A" and every other byte to a space; UTF-8 keeps non-ASCII text out of A-Z.
-_CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
-
-
-def _has_capitals_pair(text: str) -> bool:
-    """True when two ASCII capitals follow each other in ``text`` (``[A-Z]{2}``, but faster)."""
-    return b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS)
 
 
 def _without_nested(findings: list[Finding]) -> list[Finding]:

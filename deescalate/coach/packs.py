@@ -78,31 +78,17 @@ class PhraseCheck:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """Every loaded rule by name, and the phrase checks indexed by their rarest word."""
+    """Every loaded rule by name, and the phrase checks in pack order (see :class:`CheckIndex`)."""
 
     rules: dict[str, CoachRule]
     checks: tuple[PhraseCheck, ...]
-    by_trigger: dict[str, tuple[int, ...]]
-    trigger_words: frozenset[str]
-
-    def candidates(self, words: set[str], disabled: frozenset[str]) -> list[PhraseCheck]:
-        """The checks whose required words all occur in ``words`` and whose rule is enabled."""
-        chosen: set[int] = set()
-        for word in self.trigger_words.intersection(words):
-            chosen.update(self.by_trigger[word])
-        found = []
-        for index in sorted(chosen):
-            check = self.checks[index]
-            if check.rule.name not in disabled and check.phrase.possible_given_trigger(words):
-                found.append(check)
-        return found
 
 
 class CheckIndex:
     """The enabled checks of a rule set, looked up by the words of a text.
 
-    Gives what :meth:`RuleSet.candidates` gives for one fixed set of ``disabled`` rules, with all
-    the work that does not depend on the text done here, once.
+    Each check is indexed by its rarest required word; everything that does not depend on the
+    text, the ``disabled`` rules included, is worked out here, once.
     """
 
     def __init__(self, rule_set: RuleSet, disabled: frozenset[str]) -> None:
@@ -222,7 +208,6 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
     """Load and index the packs at ``paths``."""
     rules: dict[str, CoachRule] = {}
     checks: list[PhraseCheck] = []
-    by_trigger: dict[str, list[int]] = {}
     for path in paths:
         pack = load_coach_pack(path)
         for entry in pack.rules:
@@ -266,11 +251,4 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
                         in_quotes=entry.in_quotes,
                     )
                 )
-                for word in compiled.trigger:
-                    by_trigger.setdefault(word, []).append(len(checks) - 1)
-    return RuleSet(
-        rules=rules,
-        checks=tuple(checks),
-        by_trigger={word: tuple(ids) for word, ids in by_trigger.items()},
-        trigger_words=frozenset(by_trigger),
-    )
+    return RuleSet(rules=rules, checks=tuple(checks))
