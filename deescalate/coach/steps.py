@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from deescalate.phrases import WORDS, CompiledPhrase, compile_phrase, find_all
+from deescalate.phrases import CompiledPhrase, compile_phrase, find_all, text_words
 
 __all__ = ["STEPS", "StepEvidence", "find_steps", "steps_shown"]
 
@@ -121,7 +121,7 @@ _QUESTION_TO_CUSTOMER = re.compile(r"[^.!?\n]*\b(?:you|your)\b[^.!?\n]*\?", re.I
 def find_steps(text: str) -> list[StepEvidence]:
     """Every playbook step the text shows, with its evidence, in text order."""
     lower = text.lower()
-    words = set(WORDS.findall(lower))
+    words = set(text_words(lower))
     found: list[StepEvidence] = []
     if "?" in text:
         for match in _QUESTION_TO_CUSTOMER.finditer(text):
