@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -105,20 +104,21 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
     )
 
 
-def find_all(compiled: CompiledPhrase, text: str, lower: str) -> Iterator[tuple[int, int]]:
+def find_all(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int, int]]:
     """Spans of ``compiled`` in ``text`` (``lower`` is ``text.lower()``), at word starts."""
-    matches = (
-        compiled.regex.finditer(lower)
-        if len(lower) == len(text)
-        else compiled.fallback.finditer(text)
-    )
-    for match in matches:
-        start, end = match.span()
-        if start == end:
-            continue
-        if compiled.word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            continue
-        yield start, end
+    if len(lower) == len(text):
+        spans = [match.span() for match in compiled.regex.finditer(lower)]
+    else:
+        spans = [match.span() for match in compiled.fallback.finditer(text)]
+    if not spans:
+        return spans
+    if compiled.word_start:
+        return [
+            (start, end)
+            for start, end in spans
+            if start < end and not (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
+        ]
+    return [(start, end) for start, end in spans if start < end]
 
 
 def _word_alternatives(token: str) -> str:
@@ -195,12 +195,18 @@ def _phrase_regex(phrase: str) -> str:
     return lead + _sequence_regex(tokens, phrase) + tail
 
 
-# Words too common to be worth indexing a phrase by.
-_COMMON = frozenset(
-    "i you the a an to my your is it this that and of for on in me we was be have not no do don "
-    "t s can will so just at with are what how why or if but as all am im ive its get got been "
-    "has had did does very really".split()
-)
+# The commonest words of English text, commonest first (roughly: the index needs an order, not
+# exact counts). A phrase is indexed by the required position least likely to occur.
+_COMMON_IN_ORDER = (
+    "the i to you a and it of is that in my for on this your me we have be not with are was do "
+    "can but so just at what no all get if or our as will how an us they there don its im out up "
+    "about when one like from by would now why know been he she their them here then than which "
+    "who some any more only also down into over after back see way time day take call read check "
+    "update help let please thanks thank very really has had did does am ive got could should "
+    "were his her t s"
+).split()
+_WORD_ODDS = {word: 1.0 / (rank + 10) for rank, word in enumerate(_COMMON_IN_ORDER)}
+_RARE_WORD_ODDS = 0.0005
 
 
 def _token_requirement(token: str) -> frozenset[str] | None:
@@ -244,8 +250,9 @@ def _phrase_requirements(phrase: str) -> tuple[frozenset[str], ...]:
     return tuple(dict.fromkeys(needs))
 
 
-def _rarity(need: frozenset[str]) -> int:
-    return min(0 if word in _COMMON else len(word) for word in need)
+def _rarity(need: frozenset[str]) -> float:
+    """How rarely a required position is met (higher is rarer), from its words' rough odds."""
+    return -sum(_WORD_ODDS.get(word, _RARE_WORD_ODDS) for word in need)
 
 
 def word_list_regex(words: list[str], *, before: bool) -> re.Pattern[str] | None:

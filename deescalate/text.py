@@ -23,6 +23,8 @@ def decode_text(data: bytes | str) -> str:
     cannot be encoded.
     """
     if isinstance(data, str):
+        if data.isascii():
+            return data
         try:
             data.encode("utf-8")
         except UnicodeEncodeError:

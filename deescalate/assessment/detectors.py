@@ -47,16 +47,18 @@ _UPPERS = re.compile(r"[A-Z]")
 _ASCII_LETTERS = frozenset(string.ascii_letters.encode())
 _NOT_ASCII_LETTER = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
 _NOT_ASCII_UPPER = bytes(b for b in range(256) if b not in string.ascii_uppercase.encode())
-# Word boundaries are cheaper to test than lookbehinds; apostrophes inside ("DON'T") stay in.
-_CAPS_WORD = re.compile(r"\b(?:[A-Z][A-Z'’]*[A-Z]|I)\b")
-# A capitalized word ("NOT", "DON'T") or "I"; written to open with a character class, which lets
-# the regex engine skip lower-case text quickly, with the word boundaries checked after it.
-_CAPS = r"[A-Z](?<!\w[A-Z])(?:[A-Z'’]*[A-Z](?!\w)|(?<=I)(?!\w))"
-# A run of them, at most four spaces or marks apart.
-_CAPS_RUN = re.compile(_CAPS + r"(?:[\s,.;:!?'’\"-]{1,4}(?<!\w)" + _CAPS + ")*")
-# Runs of "!" and "?" are found first, then judged: scanning for the run itself starts only at
-# a "!" or "?", where a pattern opening with ``[!?]*`` would be tried at every position.
-_PUNCT_RUN = re.compile(r"[!?]{2,}")
+# A capitalized word ("NOT", "DON'T") or a lone capital letter; written to open with a character
+# class, which lets the regex engine skip lower-case text quickly (a leading word boundary would
+# make it try every position), with the boundaries checked after it.
+_CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z'’]*[A-Z])?(?!\w)")
+# What may stand between two capitalized words of one run: one to four spaces or marks.
+_RUN_GAP = frozenset(" \t\n\r\f\v,.;:!?'’\"-")
+# Runs of "!" and "?" open with a single-mark class for the same reason ("[!?]{2,}" would be
+# tried at every position).
+_PUNCT_RUN = re.compile(r"[!?][!?]+")
+
+# A capitalized word: its start, end and text with straight apostrophes.
+_Word = tuple[int, int, str]
 
 
 class ShoutingDetector:
@@ -94,28 +96,39 @@ class ShoutingDetector:
                 hits.append(hit)
         return hits
 
-    def _runs(self, text: str) -> list[list[re.Match[str]]]:
+    def _runs(self, text: str) -> list[list[_Word]]:
         """Capitalized words, grouped into runs separated by at most four spaces or marks."""
-        return [
-            list(_CAPS_WORD.finditer(text, run.start(), run.end()))
-            for run in _CAPS_RUN.finditer(text)
-            if run.end() - run.start() > 1  # a lone "I" is never loud
-        ]
+        runs: list[list[_Word]] = []
+        run: list[_Word] = []
+        previous_end = -10
+        for match in _CAPS_WORD.finditer(text):
+            start, end = match.span()
+            word = match.group(0)
+            if end - start == 1 and word != "I":
+                continue  # a lone capital other than "I" ("A", "B") is no word in capitals
+            gap = start - previous_end
+            if run and not (1 <= gap <= 4 and _RUN_GAP.issuperset(text[previous_end:start])):
+                runs.append(run)
+                run = []
+            run.append((start, end, word.replace("’", "'")))
+            previous_end = end
+        if run:
+            runs.append(run)
+        return [run for run in runs if len(run) > 1 or run[0][2] != "I"]  # a lone "I" is quiet
 
-    def _judge(self, text: str, run: list[re.Match[str]]) -> Hit | None:
-        words = [m.group(0).replace("’", "'") for m in run]
-        loud = [w for w in words if w not in self.acronyms and w != "I"]
+    def _judge(self, text: str, run: list[_Word]) -> Hit | None:
+        loud = [word for _, _, word in run if word not in self.acronyms and word != "I"]
         if not loud:
             return None
         letters = sum(len(w) for w in loud)
-        start, end = run[0].start(), run[-1].end()
+        start, end = run[0][0], run[-1][1]
         if len(loud) >= 3 or (
             len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)
         ):
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
         if self.single_words and len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
-            word = next(m for m in run if m.group(0).replace("’", "'") == loud[0])
-            return ("shouting", word.start(), word.end(), 0.6, "capitalized-word")
+            word_start, word_end, _ = next(w for w in run if w[2] == loud[0])
+            return ("shouting", word_start, word_end, 0.6, "capitalized-word")
         return None
 
 

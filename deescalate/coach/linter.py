@@ -132,14 +132,30 @@ class Coach:
                 start, end = prepared.span_in_original(start, end)
             key = (rule.code, start, end)
             if key not in findings:
-                findings[key] = _finding(rule, start, end, original, suggestion, severity)
+                findings[key] = Finding(
+                    rule.code,
+                    rule.name,
+                    severity or rule.severity,
+                    rule.message,
+                    start,
+                    end,
+                    original[start:end],
+                    suggestion,
+                )
         for rule in self._absences(body, context):
-            findings[(rule.code, 0, len(original))] = _finding(
-                rule, 0, len(original), original, rule.suggestion
+            findings[(rule.code, 0, len(original))] = Finding(
+                rule.code,
+                rule.name,
+                rule.severity,
+                rule.message,
+                0,
+                len(original),
+                original,
+                rule.suggestion,
             )
-        if not findings:
-            return []
-        return _without_nested(sorted(findings.values(), key=lambda f: (f.start, -f.end, f.code)))
+        if len(findings) < 2:
+            return list(findings.values())
+        return _without_nested(sorted(findings.values(), key=_outer_first))
 
     def _enabled(self, name: str) -> CoachRule | None:
         if name in self.disabled:
@@ -151,7 +167,8 @@ class Coach:
     ) -> list[_Hit]:
         """Matches of the phrase checks, less those quoted or excused by the words around them."""
         lower = body.lower()
-        checks = self._index.candidates(set(text_words(lower)))
+        index = self._index
+        checks = index.candidates(index.relevant_words(text_words(lower)))
         if not checks:
             return []
         customer_words = context.text.lower() if context else ""
@@ -203,24 +220,8 @@ class Coach:
         return [rule for name in due if (rule := self._enabled(name)) is not None]
 
 
-def _finding(
-    rule: CoachRule,
-    start: int,
-    end: int,
-    original: str,
-    suggestion: str | None,
-    severity: Severity | None = None,
-) -> Finding:
-    return Finding(
-        code=rule.code,
-        rule=rule.name,
-        severity=severity or rule.severity,
-        message=rule.message,
-        start=start,
-        end=end,
-        text=original[start:end],
-        suggestion=suggestion,
-    )
+def _outer_first(finding: Finding) -> tuple[int, int, str]:
+    return (finding.start, -finding.end, finding.code)
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

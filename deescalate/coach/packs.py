@@ -16,7 +16,7 @@ behaviour); switching a rule off by name switches off all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -105,9 +105,24 @@ class CheckIndex:
                     by_word.setdefault(word, []).append(index)
         self._by_word = {word: tuple(ids) for word, ids in by_word.items()}
         self._words = frozenset(by_word)
+        # every word any enabled check requires: a text's other words never matter
+        self._vocabulary = frozenset(
+            word
+            for ids in by_word.values()
+            for index in ids
+            for need in rule_set.checks[index].phrase.requirements
+            for word in need
+        )
 
-    def candidates(self, words: set[str]) -> list[PhraseCheck]:
-        """The enabled checks whose required words all occur in ``words``, in pack order."""
+    def relevant_words(self, words: Iterable[str]) -> frozenset[str]:
+        """The words of a text that some check requires (far fewer than the text's words)."""
+        return self._vocabulary.intersection(words)
+
+    def candidates(self, words: set[str] | frozenset[str]) -> list[PhraseCheck]:
+        """The enabled checks whose required words all occur in ``words``, in pack order.
+
+        ``words`` may be all the words of a text or only its :meth:`relevant_words`.
+        """
         triggered = self._words.intersection(words)
         if not triggered:
             return []
