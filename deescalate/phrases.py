@@ -107,18 +107,25 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
 def find_all(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int, int]]:
     """Spans of ``compiled`` in ``text`` (``lower`` is ``text.lower()``), at word starts."""
     if len(lower) == len(text):
-        spans = [match.span() for match in compiled.regex.finditer(lower)]
+        regex, subject = compiled.regex, lower
     else:
-        spans = [match.span() for match in compiled.fallback.finditer(text)]
-    if not spans:
-        return spans
-    if compiled.word_start:
-        return [
-            (start, end)
-            for start, end in spans
-            if start < end and not (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
-        ]
-    return [(start, end) for start, end in spans if start < end]
+        regex, subject = compiled.fallback, text
+    # A loop of searches: most texts hold no match or one, and a search that fails makes no
+    # objects at all, where finditer builds a scanner and an iterator for every text.
+    match = regex.search(subject)
+    if match is None:
+        return []
+    spans = []
+    word_start = compiled.word_start
+    while match is not None:
+        start, end = match.span()
+        if start == end:
+            match = regex.search(subject, end + 1)
+            continue
+        if not (word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            spans.append((start, end))
+        match = regex.search(subject, end)
+    return spans
 
 
 def _word_alternatives(token: str) -> str:
@@ -133,9 +140,12 @@ def _word_alternatives(token: str) -> str:
     return choices[0] if len(choices) == 1 else "(?:" + "|".join(choices) + ")"
 
 
+_APOSTROPHE = re.compile("['’]")
+
+
 def _literal(word: str) -> str:
     escaped = re.escape(word.lower())
-    return escaped.replace("'", "['’]?").replace("’", "['’]?")
+    return _APOSTROPHE.sub("['’]?", escaped)
 
 
 _LEAD = r"(?<!\w)"

@@ -230,17 +230,24 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _without_nested(findings: list[Finding]) -> list[Finding]:
-    """Drop a finding inside a larger one of the same rule ("!!" inside "STOP IT!!")."""
+    """Drop a finding inside a larger one of the same rule ("!!" inside "STOP IT!!").
+
+    ``findings`` come sorted by start, the longer first: a finding lies inside an earlier one of
+    its code exactly when it ends no later than the furthest end of that code so far.
+    """
     kept: list[Finding] = []
+    furthest: dict[str, int] = {}
     for finding in findings:
-        if any(
-            k.code == finding.code and k.start <= finding.start and finding.end <= k.end
-            for k in kept
-        ):
+        if finding.end <= furthest.get(finding.code, -1):
             continue
         kept.append(finding)
-    kept.sort(key=lambda f: (f.start, f.end, f.code))
+        furthest[finding.code] = finding.end
+    kept.sort(key=_by_position)
     return kept
+
+
+def _by_position(finding: Finding) -> tuple[int, int, str]:
+    return (finding.start, finding.end, finding.code)
 
 
 @functools.cache
