@@ -30,6 +30,7 @@ __all__ = [
     "CompiledPhrase",
     "compile_phrase",
     "find_all",
+    "phrase_alternatives",
     "text_words",
     "word_list_regex",
 ]
@@ -86,6 +87,18 @@ class CompiledPhrase:
             if need is not self.trigger and need.isdisjoint(words):
                 return False
         return True
+
+
+def phrase_alternatives(phrase: str) -> list[str]:
+    """A phrase that is one choice of sequences, "(a b|c d)", as one phrase per sequence.
+
+    Each sequence is then indexed by its own rarest word instead of the whole choice being tried
+    whenever any of its first words (often common ones) occurs.
+    """
+    if not (phrase.startswith("(") and phrase.endswith(")")) or phrase.count("(") != 1:
+        return [phrase]
+    choices = [choice.strip() for choice in phrase[1:-1].split("|")]
+    return choices if all(choices) else [phrase]
 
 
 def compile_phrase(phrase: str) -> CompiledPhrase:

@@ -16,6 +16,7 @@ __all__ = [
     "PunctuationDetector",
     "ShoutingDetector",
     "detect_language",
+    "loudness_screen",
     "quoted_spans",
 ]
 
@@ -85,6 +86,10 @@ class ShoutingDetector:
     def __call__(self, text: str) -> list[Hit]:
         if not _has_caps_pair(text):
             return []
+        return self.unscreened(text)
+
+    def unscreened(self, text: str) -> list[Hit]:
+        """:meth:`__call__` for a text already known to hold two capitals in a row."""
         uppers, letters = _count_capitals(text)
         if uppers >= 9 and uppers >= 0.7 * letters:
             start, end = _trimmed(text)
@@ -138,6 +143,10 @@ class PunctuationDetector:
     def __call__(self, text: str) -> list[Hit]:
         if "!!" not in text and "?!" not in text and "!?" not in text and "???" not in text:
             return []
+        return self.unscreened(text)
+
+    def unscreened(self, text: str) -> list[Hit]:
+        """:meth:`__call__` for a text already known to hold a run of marks."""
         hits: list[Hit] = []
         for match in _PUNCT_RUN.finditer(text):
             run = match.group(0)
@@ -163,6 +172,22 @@ def _count_capitals(text: str) -> tuple[int, int]:
             raw.translate(None, _NOT_ASCII_LETTER)
         )
     return len(_UPPERS.findall(text)), len(_LETTERS.findall(text))
+
+
+# Maps A-Z to "A", keeps "!" and "?", and turns every other byte into a space.
+_LOUD_MARKS = bytes(
+    0x41 if 0x41 <= byte <= 0x5A else byte if byte in b"!?" else 0x20 for byte in range(256)
+)
+
+
+def loudness_screen(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` may shout: two capitals in a row, and a run of marks ("!!", "?!", "???").
+
+    One pass over the text answers both, for callers that run both detectors.
+    """
+    marks = text.encode("utf-8", "surrogatepass").translate(_LOUD_MARKS)
+    runs = b"!!" in marks or b"?!" in marks or b"!?" in marks or b"???" in marks
+    return b"AA" in marks, runs
 
 
 def _has_caps_pair(text: str) -> bool:

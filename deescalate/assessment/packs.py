@@ -38,7 +38,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from deescalate.errors import RulePackError
 from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
-from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
+from deescalate.phrases import (
+    CompiledPhrase,
+    compile_phrase,
+    phrase_alternatives,
+    word_list_regex,
+)
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -122,18 +127,6 @@ class CompiledPack:
 def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
     unique = sorted(set(chars))
     return re.compile("[" + "".join(re.escape(c) for c in unique) + "]") if unique else None
-
-
-def _alternatives(phrase: str) -> list[str]:
-    """A phrase that is one choice of sequences, "(a b|c d)", as one phrase per sequence.
-
-    Each sequence is then indexed by its own rarest word instead of the whole choice being tried
-    whenever any of its first words (often common ones) occurs.
-    """
-    if not (phrase.startswith("(") and phrase.endswith(")")) or phrase.count("(") != 1:
-        return [phrase]
-    choices = [choice.strip() for choice in phrase[1:-1].split("|")]
-    return choices if all(choices) else [phrase]
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -250,7 +243,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
             rules.append(compiled)
             if isinstance(rule, phrase_model):
                 for phrase in rule.phrases:
-                    for alternative in _alternatives(phrase):
+                    for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
                         add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
             else:

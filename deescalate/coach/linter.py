@@ -12,6 +12,7 @@ from deescalate.assessment.detectors import (
     DEFAULT_ACRONYMS,
     PunctuationDetector,
     ShoutingDetector,
+    loudness_screen,
     quoted_spans,
 )
 from deescalate.assessment.result import INCONVENIENCE_SIGNALS
@@ -194,7 +195,13 @@ class Coach:
         rule = self._shouting_rule
         if rule is None:
             return []
-        detected = [*self._shouting(body), *self._punctuation(body)]
+        capitals, marks = loudness_screen(body)
+        if not (capitals or marks):
+            return []
+        detected = [
+            *(self._shouting.unscreened(body) if capitals else ()),
+            *(self._punctuation.unscreened(body) if marks else ()),
+        ]
         hits: list[_Hit] = []
         for _, start, end, _, detector in detected:
             if quotes and _inside(start, end, quotes):

@@ -24,7 +24,12 @@ from typing import Annotated, Any, Literal
 from deescalate.coach.finding import Severity
 from deescalate.errors import RulePackError
 from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
-from deescalate.phrases import CompiledPhrase, compile_phrase, word_list_regex
+from deescalate.phrases import (
+    CompiledPhrase,
+    compile_phrase,
+    phrase_alternatives,
+    word_list_regex,
+)
 
 __all__ = [
     "CODE_RULES",
@@ -254,16 +259,19 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
                 if entry.kind == "substitution"
                 else ((p, None) for p in entry.phrases)
             )
+            unless_before = word_list_regex(entry.unless_before, before=True)
+            unless_after = word_list_regex(entry.unless_after, before=False)
             for phrase, better in swaps:
-                compiled = compile_phrase(phrase)
-                checks.append(
-                    PhraseCheck(
-                        rule=rule,
-                        phrase=compiled,
-                        suggestion=better or rule.suggestion,
-                        unless_before=word_list_regex(entry.unless_before, before=True),
-                        unless_after=word_list_regex(entry.unless_after, before=False),
-                        in_quotes=entry.in_quotes,
+                # one check per choice of a phrase that is one choice, each indexed by its own word
+                for alternative in phrase_alternatives(phrase):
+                    checks.append(
+                        PhraseCheck(
+                            rule=rule,
+                            phrase=compile_phrase(alternative),
+                            suggestion=better or rule.suggestion,
+                            unless_before=unless_before,
+                            unless_after=unless_after,
+                            in_quotes=entry.in_quotes,
+                        )
                     )
-                )
     return RuleSet(rules=rules, checks=tuple(checks))
