@@ -49,6 +49,11 @@ _NEVER_SO = re.compile(
     r"\bnever (?:been|felt|was|seen|heard|had) (?:so|this|more|such)\W*(?:\w+\W+)?$"
 )
 _CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\bbut\b")
+# A clause opening with a negative question asserts, it does not deny: "isn't it ridiculous".
+_RHETORICAL_QUESTION = re.compile(
+    r"\W*(?:and\s+|so\s+)?(?:(?:is|was|are|were|does|did)(?:n['’]?t|\s+not)\s+(?:it|this|that|these|those)"
+    r"|(?:is|was|are|were)\s+(?:it|this|that|these|those)\s+not)\b"
+)
 _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
@@ -285,7 +290,9 @@ def _negated(before: str) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(lower))
     if breaks:
         lower = lower[breaks[-1].end() :]
-    return _NEGATION_BEFORE.search(lower) is not None and _NEVER_SO.search(lower) is None
+    if _NEGATION_BEFORE.search(lower) is None or _NEVER_SO.search(lower) is not None:
+        return False
+    return _RHETORICAL_QUESTION.match(lower) is None
 
 
 _INTENSIFIER = re.compile(

@@ -220,20 +220,21 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Function words distinctive of each language (words that are also common English are left out).
+# Function words distinctive of each language (words that are also common English are left out),
+# spelled as the tokenizer sees them: it keeps ASCII letters only, so accented words are absent.
 _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         "the and is are was you your my it this that to of not have with for be".split()
     ),
-    "es": frozenset("el la los las que y es por para con una un mi muy pero esto está del".split()),
+    "es": frozenset("el la los las que y es por para con una un mi muy pero esto esta del".split()),
     "de": frozenset(
-        "der die das und ist nicht ich sie ein eine mit zu von auf für sehr aber wir".split()
+        "der die das und ist nicht ich sie ein eine mit zu von auf sehr aber wir".split()
     ),
     "fr": frozenset(
-        "le la les et est je vous une un pas pour avec des du mais très que ce nous".split()
+        "le la les et est je vous une un pas pour avec des du mais que ce nous".split()
     ),
-    "pt": frozenset("o os que e é não um uma para com meu minha mas muito isso está do da".split()),
-    "it": frozenset("il che di è non un una per con mi sono ma molto questo ho della".split()),
+    "pt": frozenset("o os que e um uma para com meu minha mas muito isso do da eu ao".split()),
+    "it": frozenset("il che di non un una per con mi sono ma molto questo ho della".split()),
     "nl": frozenset("het een en niet ik je van op met voor maar zijn wij dat dit heb".split()),
 }
 

@@ -160,3 +160,22 @@ def test_a_swear_word_is_not_negated() -> None:
     """'I don't fucking care' swears; 'it doesn't suck' is praise, not profanity."""
     assert "profanity" in assess("I don't fucking care any more.").codes
     assert "profanity" not in assess("Honestly it doesn't suck at all.").codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Isn't it ridiculous that I have to call four times?",
+        "Wasn't that just absurd!",
+        "Is this not unacceptable?",
+    ],
+)
+def test_a_negative_question_asserts_the_feeling(text: str) -> None:
+    assert assess(text).stage >= Stage.UPSET
+
+
+@pytest.mark.parametrize(
+    "text", ["It isn't ridiculous, I'm fine.", "This is not ridiculous at all."]
+)
+def test_a_negative_statement_still_negates(text: str) -> None:
+    assert assess(text).stage == Stage.CALM
