@@ -179,3 +179,14 @@ def test_a_negative_question_asserts_the_feeling(text: str) -> None:
 )
 def test_a_negative_statement_still_negates(text: str) -> None:
     assert assess(text).stage == Stage.CALM
+
+
+@pytest.mark.parametrize(
+    "text", ["Totally my big dumb mistake, sorry guys", "Sorry for the stupid question"]
+)
+def test_the_writers_own_blunder_is_not_an_insult(text: str) -> None:
+    assert "insults" not in _rules(text)
+
+
+def test_calling_the_product_stupid_is_still_an_insult() -> None:
+    assert "insults" in _rules("this stupid app keeps crashing")
