@@ -96,7 +96,7 @@ class ShoutingDetector:
             return [("shouting", start, end, 1.3, "all-capitals")]
         hits: list[Hit] = []
         for run in self._runs(text):
-            hit = self._judge(text, run)
+            hit = self._judge(run)
             if hit is not None:
                 hits.append(hit)
         return hits
@@ -121,7 +121,7 @@ class ShoutingDetector:
             runs.append(run)
         return [run for run in runs if len(run) > 1 or run[0][2] != "I"]  # a lone "I" is quiet
 
-    def _judge(self, text: str, run: list[_Word]) -> Hit | None:
+    def _judge(self, run: list[_Word]) -> Hit | None:
         loud = [word for _, _, word in run if word not in self.acronyms and word != "I"]
         if not loud:
             return None
@@ -141,7 +141,7 @@ class PunctuationDetector:
     """Runs of exclamation marks, or question marks mixed with them ("!!!", "?!", "???")."""
 
     def __call__(self, text: str) -> list[Hit]:
-        if "!!" not in text and "?!" not in text and "!?" not in text and "???" not in text:
+        if not _has_mark_run(text):
             return []
         return self.unscreened(text)
 
@@ -174,20 +174,17 @@ def _count_capitals(text: str) -> tuple[int, int]:
     return len(_UPPERS.findall(text)), len(_LETTERS.findall(text))
 
 
-# Maps A-Z to "A", keeps "!" and "?", and turns every other byte into a space.
-_LOUD_MARKS = bytes(
-    0x41 if 0x41 <= byte <= 0x5A else byte if byte in b"!?" else 0x20 for byte in range(256)
-)
-
-
 def loudness_screen(text: str) -> tuple[bool, bool]:
-    """Whether ``text`` may shout: two capitals in a row, and a run of marks ("!!", "?!", "???").
+    """Whether each detector could find anything: two capitals in a row, and a run of marks.
 
-    One pass over the text answers both, for callers that run both detectors.
+    The same screens the detectors apply, for callers that run both detectors and pick.
     """
-    marks = text.encode("utf-8", "surrogatepass").translate(_LOUD_MARKS)
-    runs = b"!!" in marks or b"?!" in marks or b"!?" in marks or b"???" in marks
-    return b"AA" in marks, runs
+    return _has_caps_pair(text), _has_mark_run(text)
+
+
+def _has_mark_run(text: str) -> bool:
+    """True for "!!", "?!", "!?" or "???" ("??" alone is only a question)."""
+    return "!!" in text or "?!" in text or "!?" in text or "???" in text
 
 
 def _has_caps_pair(text: str) -> bool:
