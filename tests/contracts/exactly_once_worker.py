@@ -20,7 +20,12 @@ from deescalate.worker import Worker
 
 
 class External:
-    """A table of sent writes in a database of its own (SQLite file or PostgreSQL URL)."""
+    """A table of sent writes in a database of its own (SQLite file or PostgreSQL URL).
+
+    The tables are made once by the test, before any worker starts (`External.create`):
+    PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe when several sessions run it at once
+    (two can both pass the check and collide on the catalogue's unique index).
+    """
 
     def __init__(self, url: str) -> None:
         if url.startswith("postgresql://"):
@@ -34,8 +39,14 @@ class External:
             self.connection = sqlite3.connect(url, timeout=60, isolation_level=None)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.mark = "?"
-        self.connection.execute("CREATE TABLE IF NOT EXISTS sent (key TEXT PRIMARY KEY)")
-        self.connection.execute("CREATE TABLE IF NOT EXISTS attempts (key TEXT NOT NULL)")
+
+    @classmethod
+    def create(cls, url: str) -> None:
+        """Make the tables; run once, from one process."""
+        external = cls(url)
+        external.connection.execute("CREATE TABLE sent (key TEXT PRIMARY KEY)")
+        external.connection.execute("CREATE TABLE attempts (key TEXT NOT NULL)")
+        external.connection.close()
 
     def record(self, key: str) -> None:
         self.connection.execute(f"INSERT INTO attempts (key) VALUES ({self.mark})", (key,))

@@ -18,6 +18,7 @@ from deescalate.obligations import ObligationKind, ObligationState
 from deescalate.obligations.model import Obligation, Task, new_id
 from deescalate.store import open_store
 from tests.conftest import REPO_ROOT
+from tests.contracts.exactly_once_worker import External
 
 COUNT = 10_000
 WORKERS = 4
@@ -60,6 +61,7 @@ def _fill(url: str) -> list[str]:
 
 def _run(url: str, external: str) -> None:
     ids = _fill(url)
+    External.create(external)
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.contracts.exactly_once_worker", url, external, f"w{n}"],
