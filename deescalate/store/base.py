@@ -235,21 +235,24 @@ class SQLStore:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
 
     def schema_version(self) -> int:
-        with self._transaction() as cursor:
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            cursor.execute("SELECT MAX(version) FROM schema_version")
-            row = cursor.fetchone()
+        """The database's schema version (0 for a database never migrated)."""
+        with self._transaction(immediate=True) as cursor:
+            return self._current_version(cursor)
+
+    def _current_version(self, cursor: Any) -> int:
+        # Under the migration lock: two sessions running CREATE TABLE IF NOT EXISTS at once on
+        # PostgreSQL can both pass the check and then collide on the catalogue's unique index.
+        self._lock_for_migration(cursor)
+        cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        cursor.execute("SELECT MAX(version) FROM schema_version")
+        row = cursor.fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
     def migrate(self, target: int | None = None) -> int:
         """Apply the migrations the database lacks, up to ``target`` (the latest by default)."""
         target = LATEST_VERSION if target is None else target
         with self._transaction(immediate=True) as cursor:
-            self._lock_for_migration(cursor)
-            cursor.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            cursor.execute("SELECT MAX(version) FROM schema_version")
-            row = cursor.fetchone()
-            current = int(row[0]) if row and row[0] is not None else 0
+            current = self._current_version(cursor)
             for version, statements in MIGRATIONS:
                 if current < version <= target:
                     for statement in statements:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -37,3 +39,28 @@ def test_obligations_leave_room_for_in_place_lease_updates(postgres_url: str) ->
         (options,) = cursor.fetchone()
     store.close()
     assert "fillfactor=80" in options
+
+
+def test_reading_the_version_of_a_fresh_database_from_many_sessions_at_once(
+    postgres_url: str,
+) -> None:
+    """Eight sessions asking a never-migrated database its version together all get 0.
+
+    Unguarded, two sessions creating the version table at once collide on PostgreSQL's catalogue
+    ("duplicate key value violates unique constraint pg_type_typname_nsp_index").
+    """
+    sessions = 8
+    stores = [PostgresStore(postgres_url, migrate=False) for _ in range(sessions)]
+    barrier = threading.Barrier(sessions)
+
+    def read(store: PostgresStore) -> int:
+        barrier.wait()
+        return store.schema_version()
+
+    try:
+        with ThreadPoolExecutor(sessions) as pool:
+            versions = list(pool.map(read, stores))
+    finally:
+        for store in stores:
+            store.close()
+    assert versions == [0] * sessions
