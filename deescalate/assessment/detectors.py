@@ -44,10 +44,6 @@ _FUNCTION_WORDS = frozenset(
 )
 _LETTERS = re.compile(r"[^\W\d_]")
 _UPPERS = re.compile(r"[A-Z]")
-# For ASCII text, counting by deleting bytes is many times faster than a regex's findall.
-_ASCII_LETTERS = frozenset(string.ascii_letters.encode())
-_NOT_ASCII_LETTER = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
-_NOT_ASCII_UPPER = bytes(b for b in range(256) if b not in string.ascii_uppercase.encode())
 # A capitalized word ("NOT", "DON'T") or a lone capital letter; written to open with a character
 # class, which lets the regex engine skip lower-case text quickly (a leading word boundary would
 # make it try every position), with the boundaries checked after it.
@@ -57,9 +53,29 @@ _RUN_GAP = frozenset(" \t\n\r\f\v,.;:!?'’\"-")
 # Runs of "!" and "?" open with a single-mark class for the same reason ("[!?]{2,}" would be
 # tried at every position).
 _PUNCT_RUN = re.compile(r"[!?][!?]+")
+# Words that make a run of two loud words shout.
+_RUN_CUES = _FUNCTION_WORDS | _EMPHATIC
 
-# A capitalized word: its start, end and text with straight apostrophes.
-_Word = tuple[int, int, str]
+# A run of capitalized words: its start and end, and its words with straight apostrophes.
+_Run = tuple[int, int, list[str]]
+
+# ASCII text is matched through a copy in character classes, one byte per character: "A" a
+# capital, "a" a lower-case letter, "0" a digit or "_", "'" the apostrophe, " " what may stand between the words
+# of a run, "#" anything else. On that copy one regex finds whole runs (where the general path
+# makes a match object and several Python steps per word), and it opens with one literal byte,
+# which the regex engine skips to far faster than to a character class.
+_CLASS_OF = {
+    **dict.fromkeys(string.ascii_uppercase, "A"),
+    **dict.fromkeys(string.ascii_lowercase, "a"),
+    **dict.fromkeys(string.digits + "_", "0"),
+    **dict.fromkeys(' \t\n\r\x0c\x0b,.;:!?"-', " "),
+    "'": "'",
+}
+_ASCII_CLASSES = bytes(ord(_CLASS_OF.get(chr(b), "#")) for b in range(256))
+# A word of two or more capitals (apostrophes inside), then more words of one or more capitals
+# after gaps of one to four characters. Words end where no word character follows.
+_RUN_OF_CLASSES = re.compile(rb"A(?<![Aa0]A)[A']*A(?![Aa0])(?:[ ']{1,4}A(?:[A']*A)?(?![Aa0]))*")
+_GAP_CLASSES = frozenset(b" '")
 
 
 class ShoutingDetector:
@@ -82,6 +98,7 @@ class ShoutingDetector:
         self.acronyms = frozenset(word.upper() for word in acronyms)
         self.loud_words = frozenset(word.upper() for word in loud_words) | _EMPHATIC
         self.single_words = single_words
+        self._quiet = self.acronyms | {"I"}  # words that never make a run loud
 
     def __call__(self, text: str) -> list[Hit]:
         if not _has_caps_pair(text):
@@ -90,51 +107,99 @@ class ShoutingDetector:
 
     def unscreened(self, text: str) -> list[Hit]:
         """:meth:`__call__` for a text already known to hold two capitals in a row."""
-        uppers, letters = _count_capitals(text)
+        ascii_classes = text.encode("ascii").translate(_ASCII_CLASSES) if text.isascii() else None
+        if ascii_classes is not None:
+            uppers = ascii_classes.count(b"A")
+            letters = uppers + ascii_classes.count(b"a")
+        else:
+            uppers, letters = len(_UPPERS.findall(text)), len(_LETTERS.findall(text))
         if uppers >= 9 and uppers >= 0.7 * letters:
             start, end = _trimmed(text)
             return [("shouting", start, end, 1.3, "all-capitals")]
+        runs = _general_runs(text) if ascii_classes is None else _ascii_runs(text, ascii_classes)
         hits: list[Hit] = []
-        for run in self._runs(text):
-            hit = self._judge(run)
+        for run in runs:
+            hit = self._judge(text, run)
             if hit is not None:
                 hits.append(hit)
         return hits
 
-    def _runs(self, text: str) -> list[list[_Word]]:
-        """Capitalized words, grouped into runs separated by at most four spaces or marks."""
-        runs: list[list[_Word]] = []
-        run: list[_Word] = []
-        previous_end = -10
-        for match in _CAPS_WORD.finditer(text):
-            start, end = match.span()
-            word = match.group(0)
-            if end - start == 1 and word != "I":
-                continue  # a lone capital other than "I" ("A", "B") is no word in capitals
-            gap = start - previous_end
-            if run and not (1 <= gap <= 4 and _RUN_GAP.issuperset(text[previous_end:start])):
-                runs.append(run)
-                run = []
-            run.append((start, end, word.replace("’", "'")))
-            previous_end = end
-        if run:
-            runs.append(run)
-        return [run for run in runs if len(run) > 1 or run[0][2] != "I"]  # a lone "I" is quiet
-
-    def _judge(self, run: list[_Word]) -> Hit | None:
-        loud = [word for _, _, word in run if word not in self.acronyms and word != "I"]
+    def _judge(self, text: str, run: _Run) -> Hit | None:
+        start, end, words = run
+        quiet = self._quiet
+        loud = [word for word in words if word not in quiet]
         if not loud:
             return None
-        letters = sum(len(w) for w in loud)
-        start, end = run[0][0], run[-1][1]
-        if len(loud) >= 3 or (
-            len(loud) >= 2 and any(w in _FUNCTION_WORDS or w in _EMPHATIC for w in loud)
-        ):
+        if len(loud) >= 3 or (len(loud) == 2 and not _RUN_CUES.isdisjoint(loud)):
+            letters = sum(map(len, loud))
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
-        if self.single_words and len(loud) == 1 and loud[0] in self.loud_words and letters >= 3:
-            word_start, word_end, _ = next(w for w in run if w[2] == loud[0])
-            return ("shouting", word_start, word_end, 0.6, "capitalized-word")
+        word = loud[0]
+        if self.single_words and len(loud) == 1 and word in self.loud_words and len(word) >= 3:
+            for match in _CAPS_WORD.finditer(text, start, end):
+                if match.group(0).replace("’", "'") == word:
+                    return ("shouting", match.start(), match.end(), 0.6, "capitalized-word")
         return None
+
+
+def _ascii_runs(text: str, classes: bytes) -> list[_Run]:
+    """The runs of an ASCII text, found on its character classes (see ``_ASCII_CLASSES``)."""
+    runs: list[_Run] = []
+    for match in _RUN_OF_CLASSES.finditer(classes):
+        start, end = match.span()
+        if "I" in text[max(0, start - 6) : start]:
+            start = _leading_lone_i(text, classes, start)
+        words = text[start:end].split()
+        if not "".join(words).isalpha():  # marks or apostrophes between or inside words
+            words = _CAPS_WORD.findall(text, start, end)
+        if min(map(len, words)) == 1 and any(len(w) == 1 and w != "I" for w in words):
+            # a lone capital ("THIS IS A JOKE") is no word and splits the run: rare, so the
+            # general path sorts it out
+            runs.extend(_general_runs(text, start, end))
+        else:
+            runs.append((start, end, words))
+    return runs
+
+
+def _leading_lone_i(text: str, classes: bytes, start: int) -> int:
+    """Move a run's start back over lone "I" words before it ("I HATE THIS")."""
+    while start >= 2:
+        gap_start = start
+        while gap_start > 0 and start - gap_start < 4 and classes[gap_start - 1] in _GAP_CLASSES:
+            gap_start -= 1
+        word = gap_start - 1
+        if gap_start == start or word < 0 or text[word] != "I":
+            break
+        if word > 0 and classes[word - 1] in b"Aa0":
+            break
+        start = word
+    return start
+
+
+def _general_runs(text: str, start: int = 0, end: int | None = None) -> list[_Run]:
+    """Capitalized words, grouped into runs separated by at most four spaces or marks.
+
+    ``start`` and ``end`` limit the search to part of ``text``.
+    """
+    runs: list[_Run] = []
+    words: list[str] = []
+    run_start = previous_end = -10
+    for match in _CAPS_WORD.finditer(text, start, len(text) if end is None else end):
+        start, end = match.span()
+        word = match.group(0)
+        if end - start == 1 and word != "I":
+            continue  # a lone capital other than "I" ("A", "B") is no word in capitals
+        gap = start - previous_end
+        if words and not (1 <= gap <= 4 and _RUN_GAP.issuperset(text[previous_end:start])):
+            runs.append((run_start, previous_end, words))
+            words = []
+        if not words:
+            run_start = start
+        words.append(word.replace("’", "'"))
+        previous_end = end
+    if words:
+        runs.append((run_start, previous_end, words))
+    # "I" is never loud: a run of nothing else ("I", "I I") is quiet
+    return [run for run in runs if any(word != "I" for word in run[2])]
 
 
 class PunctuationDetector:
@@ -162,16 +227,6 @@ class PunctuationDetector:
 
 # Maps A-Z to "A" and every other byte to a space; UTF-8 keeps non-ASCII text out of A-Z.
 _CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
-
-
-def _count_capitals(text: str) -> tuple[int, int]:
-    """How many capital letters, and how many letters, ``text`` has."""
-    if text.isascii():
-        raw = text.encode("ascii")
-        return len(raw.translate(None, _NOT_ASCII_UPPER)), len(
-            raw.translate(None, _NOT_ASCII_LETTER)
-        )
-    return len(_UPPERS.findall(text)), len(_LETTERS.findall(text))
 
 
 def loudness_screen(text: str) -> tuple[bool, bool]:
