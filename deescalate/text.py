@@ -13,7 +13,13 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["PreparedText", "decode_text", "prepare", "split_sentences"]
+__all__ = [
+    "PreparedText",
+    "decode_text",
+    "prepare",
+    "prepared_if_changed",
+    "split_sentences",
+]
 
 
 def decode_text(data: bytes | str) -> str:
@@ -221,6 +227,21 @@ def _strip_quotes_and_signature(source: str) -> tuple[str, _OffsetMap] | None:
 
 def prepare(text: str) -> PreparedText:
     """Strip HTML markup, quoted earlier messages and signatures, keeping an offset map."""
+    current, maps = _strip(text)
+    return PreparedText(original=text, text=current, _maps=maps)
+
+
+def prepared_if_changed(text: str) -> PreparedText | None:
+    """:func:`prepare`, or ``None`` when it would leave ``text`` as it is.
+
+    For hot paths that mostly meet plain text: they use ``text`` itself then, and make no
+    :class:`PreparedText`.
+    """
+    current, maps = _strip(text)
+    return PreparedText(original=text, text=current, _maps=maps) if maps else None
+
+
+def _strip(text: str) -> tuple[str, tuple[_OffsetMap, ...]]:
     maps: list[_OffsetMap] = []
     current = text
     if ("<" in current or "&" in current) and _HTML_HINT.search(current):
@@ -231,7 +252,7 @@ def prepare(text: str) -> PreparedText:
         if stripped is not None:
             current, offset_map = stripped
             maps.append(offset_map)
-    return PreparedText(original=text, text=current, _maps=tuple(maps))
+    return current, tuple(maps)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n")

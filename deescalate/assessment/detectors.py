@@ -232,9 +232,13 @@ _CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
 def loudness_screen(text: str) -> tuple[bool, bool]:
     """Whether each detector could find anything: two capitals in a row, and a run of marks.
 
-    The same screens the detectors apply, for callers that run both detectors and pick.
+    The same screens the detectors apply (``_has_caps_pair`` and ``_has_mark_run``, inlined: this
+    runs once per text), for callers that run both detectors and pick.
     """
-    return _has_caps_pair(text), _has_mark_run(text)
+    return (
+        b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS),
+        "!!" in text or "?!" in text or "!?" in text or "???" in text,
+    )
 
 
 def _has_mark_run(text: str) -> bool:

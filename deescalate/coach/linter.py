@@ -27,9 +27,9 @@ from deescalate.coach.packs import (
 from deescalate.coach.steps import steps_shown
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
-from deescalate.phrases import find_all, text_words
+from deescalate.phrases import find_all
 from deescalate.stages import Stage
-from deescalate.text import decode_text, prepare
+from deescalate.text import decode_text, prepared_if_changed
 
 __all__ = ["Coach", "CustomerContext", "lint_reply"]
 
@@ -118,45 +118,53 @@ class Coach:
         if not isinstance(draft, str | bytes):
             raise InputError(f"lint_reply() takes text (str or bytes), not {type(draft).__name__}")
         original = decode_text(draft)
-        prepared = prepare(original)
-        body = prepared.text
+        prepared = prepared_if_changed(original)  # None for most drafts: plain text
+        body = original if prepared is None else prepared.text
         if not body.strip():
             return []
-        context = CustomerContext.of(customer)
+        context = None if customer is None else CustomerContext.of(customer)
         quotes = quoted_spans(body)
         hits = self._phrase_hits(body, context, quotes)
-        hits.extend(self._shouting_hits(body, quotes))
-        findings: dict[tuple[str, int, int], Finding] = {}
-        verbatim = prepared.is_verbatim
+        if self._shouting_rule is not None:
+            hits.extend(self._shouting_hits(body, quotes))
+        # Keyed (start, -end, code): unique per finding, and sorted the way nesting is judged.
+        findings: dict[tuple[int, int, str], Finding] = {}
         for rule, start, end, suggestion, severity in hits:
-            if not verbatim:
+            if prepared is not None:
                 start, end = prepared.span_in_original(start, end)
-            key = (rule.code, start, end)
+            key = (start, -end, rule.code)
             if key not in findings:
-                findings[key] = Finding(
-                    rule.code,
-                    rule.name,
-                    severity or rule.severity,
-                    rule.message,
-                    start,
-                    end,
-                    original[start:end],
-                    suggestion,
+                findings[key] = _new_finding(
+                    Finding,
+                    (
+                        rule.code,
+                        rule.name,
+                        severity or rule.severity,
+                        rule.message,
+                        start,
+                        end,
+                        original[start:end],
+                        suggestion,
+                    ),
                 )
-        for rule in self._absences(body, context):
-            findings[(rule.code, 0, len(original))] = Finding(
-                rule.code,
-                rule.name,
-                rule.severity,
-                rule.message,
-                0,
-                len(original),
-                original,
-                rule.suggestion,
-            )
+        if context is not None:
+            for rule in self._absences(body, context):
+                findings[(0, -len(original), rule.code)] = _new_finding(
+                    Finding,
+                    (
+                        rule.code,
+                        rule.name,
+                        rule.severity,
+                        rule.message,
+                        0,
+                        len(original),
+                        original,
+                        rule.suggestion,
+                    ),
+                )
         if len(findings) < 2:
             return list(findings.values())
-        return _without_nested(sorted(findings.values(), key=_outer_first))
+        return _without_nested([findings[key] for key in sorted(findings)])
 
     def _enabled(self, name: str) -> CoachRule | None:
         if name in self.disabled:
@@ -168,8 +176,7 @@ class Coach:
     ) -> list[_Hit]:
         """Matches of the phrase checks, less those quoted or excused by the words around them."""
         lower = body.lower()
-        index = self._index
-        checks = index.candidates(index.relevant_words(text_words(lower)))
+        checks = self._index.candidates_in(lower)
         if not checks:
             return []
         customer_words = context.text.lower() if context else ""
@@ -192,12 +199,11 @@ class Coach:
         return hits
 
     def _shouting_hits(self, body: str, quotes: list[tuple[int, int]]) -> list[_Hit]:
-        rule = self._shouting_rule
-        if rule is None:
-            return []
         capitals, marks = loudness_screen(body)
         if not (capitals or marks):
             return []
+        rule = self._shouting_rule
+        assert rule is not None  # lint() asks only when the rule is enabled
         detected = [
             *(self._shouting.unscreened(body) if capitals else ()),
             *(self._punctuation.unscreened(body) if marks else ()),
@@ -227,8 +233,9 @@ class Coach:
         return [rule for name in due if (rule := self._enabled(name)) is not None]
 
 
-def _outer_first(finding: Finding) -> tuple[int, int, str]:
-    return (finding.start, -finding.end, finding.code)
+# Builds a Finding without the Python-level __new__ a named tuple has: one per finding, on the
+# hot path. The fields go in the order Finding declares them.
+_new_finding = tuple.__new__
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -240,16 +247,22 @@ def _without_nested(findings: list[Finding]) -> list[Finding]:
     """Drop a finding inside a larger one of the same rule ("!!" inside "STOP IT!!").
 
     ``findings`` come sorted by start, the longer first: a finding lies inside an earlier one of
-    its code exactly when it ends no later than the furthest end of that code so far.
+    its code exactly when it ends no later than the furthest end of that code so far. The result
+    is sorted by position (start, then end).
     """
     kept: list[Finding] = []
     furthest: dict[str, int] = {}
+    shared_start = False
+    previous_start = -1
     for finding in findings:
         if finding.end <= furthest.get(finding.code, -1):
             continue
         kept.append(finding)
         furthest[finding.code] = finding.end
-    kept.sort(key=_by_position)
+        shared_start = shared_start or finding.start == previous_start
+        previous_start = finding.start
+    if shared_start:  # longer first within a start until here; shorter first from now on
+        kept.sort(key=_by_position)
     return kept
 
 

@@ -16,7 +16,7 @@ behaviour); switching a rule off by name switches off all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +25,7 @@ from deescalate.coach.finding import Severity
 from deescalate.errors import RulePackError
 from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
 from deescalate.phrases import (
+    WORD_BYTES,
     CompiledPhrase,
     compile_phrase,
     phrase_alternatives,
@@ -119,30 +120,32 @@ class CheckIndex:
             for word in need
         )
 
-    def relevant_words(self, words: Iterable[str]) -> frozenset[str]:
-        """The words of a text that some check requires (far fewer than the text's words)."""
-        return self._vocabulary.intersection(words)
+    def candidates_in(self, lower: str) -> list[PhraseCheck]:
+        """The enabled checks whose required words all occur in ``lower``, in pack order.
 
-    def candidates(self, words: set[str] | frozenset[str]) -> list[PhraseCheck]:
-        """The enabled checks whose required words all occur in ``words``, in pack order.
-
-        ``words`` may be all the words of a text or only its :meth:`relevant_words`.
+        ``lower`` is a lower-cased text. Only its words that some check requires are kept (far
+        fewer than all its words), and tokenizing is inlined (see ``phrases.text_words``): this
+        runs once per draft.
         """
+        words = self._vocabulary.intersection(
+            lower.encode("utf-8", "surrogatepass").translate(WORD_BYTES).decode("ascii").split()
+        )
         triggered = self._words.intersection(words)
         if not triggered:
             return []
-        if len(triggered) == 1:
-            ids: Sequence[int] = self._by_word[next(iter(triggered))]
-        else:
-            ids = sorted({index for word in triggered for index in self._by_word[word]})
-        found = []
-        for index in ids:
-            for need in self._others[index]:
-                if need.isdisjoint(words):
-                    break
-            else:
-                found.append(self._checks[index])
-        return found
+        others = self._others
+        found: list[int] = []
+        for word in triggered:
+            for index in self._by_word[word]:
+                for need in others[index]:
+                    if need.isdisjoint(words):
+                        break
+                else:
+                    found.append(index)
+        if len(found) > 1:
+            found = sorted(set(found))  # a check is indexed by each word of its trigger
+        checks = self._checks
+        return [checks[index] for index in found]
 
 
 def builtin_coach_pack_paths() -> list[Path]:
