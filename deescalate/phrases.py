@@ -239,12 +239,14 @@ def _token_requirement(token: str) -> frozenset[str] | None:
     if _SPECIAL.match(token) or (token.endswith("?") and len(token) > 1):
         return None
     if token.startswith("("):
+        # each sequence of the choice needs its own rarest word: "(the way it is|how it is)"
+        # needs "way" or "how", far rarer than its first words "the" or "how"
         needed: set[str] = set()
         for choice in token[1:-1].split("|"):
-            first = _first_requirement(choice.strip())
-            if first is None:
+            needs = [need for t in _tokens(choice.strip()) if (need := _token_requirement(t))]
+            if not needs:
                 return None
-            needed |= first
+            needed |= max(needs, key=_rarity)
         return frozenset(needed)
     words: set[str] = set()
     for choice in token.split("|"):
@@ -258,14 +260,6 @@ def _token_requirement(token: str) -> frozenset[str] | None:
             # The apostrophe is optional ("you're" also matches "youre"): either form will do.
             words.add("".join(pieces))
     return frozenset(words)
-
-
-def _first_requirement(phrase: str) -> frozenset[str] | None:
-    for token in _tokens(phrase):
-        need = _token_requirement(token)
-        if need is not None:
-            return need
-    return None
 
 
 def _phrase_requirements(phrase: str) -> tuple[frozenset[str], ...]:

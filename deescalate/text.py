@@ -227,8 +227,7 @@ def _strip_quotes_and_signature(source: str) -> tuple[str, _OffsetMap] | None:
 
 def prepare(text: str) -> PreparedText:
     """Strip HTML markup, quoted earlier messages and signatures, keeping an offset map."""
-    current, maps = _strip(text)
-    return PreparedText(original=text, text=current, _maps=maps)
+    return prepared_if_changed(text) or PreparedText(original=text, text=text)
 
 
 def prepared_if_changed(text: str) -> PreparedText | None:
@@ -237,11 +236,6 @@ def prepared_if_changed(text: str) -> PreparedText | None:
     For hot paths that mostly meet plain text: they use ``text`` itself then, and make no
     :class:`PreparedText`.
     """
-    current, maps = _strip(text)
-    return PreparedText(original=text, text=current, _maps=maps) if maps else None
-
-
-def _strip(text: str) -> tuple[str, tuple[_OffsetMap, ...]]:
     maps: list[_OffsetMap] = []
     current = text
     if ("<" in current or "&" in current) and _HTML_HINT.search(current):
@@ -252,7 +246,7 @@ def _strip(text: str) -> tuple[str, tuple[_OffsetMap, ...]]:
         if stripped is not None:
             current, offset_map = stripped
             maps.append(offset_map)
-    return current, tuple(maps)
+    return PreparedText(original=text, text=current, _maps=tuple(maps)) if maps else None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n")

@@ -117,7 +117,8 @@ class Coach:
         """Findings for ``draft``, sorted by position; see :func:`lint_reply`."""
         if not isinstance(draft, str | bytes):
             raise InputError(f"lint_reply() takes text (str or bytes), not {type(draft).__name__}")
-        original = decode_text(draft)
+        # plain ASCII is its own decoding: no call for the commonest draft
+        original = draft if isinstance(draft, str) and draft.isascii() else decode_text(draft)
         prepared = prepared_if_changed(original)  # None for most drafts: plain text
         body = original if prepared is None else prepared.text
         if not body.strip():
@@ -126,7 +127,9 @@ class Coach:
         quotes = quoted_spans(body)
         hits = self._phrase_hits(body, context, quotes)
         if self._shouting_rule is not None:
-            hits.extend(self._shouting_hits(body, quotes))
+            capitals, marks = loudness_screen(body)
+            if capitals or marks:
+                hits.extend(self._shouting_hits(body, quotes, capitals=capitals, marks=marks))
         # Keyed (start, -end, code): unique per finding, and sorted the way nesting is judged.
         findings: dict[tuple[int, int, str], Finding] = {}
         for rule, start, end, suggestion, severity in hits:
@@ -198,10 +201,10 @@ class Coach:
                 hits.append((check.rule, start, end, check.suggestion, None))
         return hits
 
-    def _shouting_hits(self, body: str, quotes: list[tuple[int, int]]) -> list[_Hit]:
-        capitals, marks = loudness_screen(body)
-        if not (capitals or marks):
-            return []
+    def _shouting_hits(
+        self, body: str, quotes: list[tuple[int, int]], *, capitals: bool, marks: bool
+    ) -> list[_Hit]:
+        """Shouting, once ``loudness_screen`` has said which detector could find it."""
         rule = self._shouting_rule
         assert rule is not None  # lint() asks only when the rule is enabled
         detected = [
