@@ -243,7 +243,9 @@ def _token_requirement(token: str) -> frozenset[str] | None:
         # needs "way" or "how", far rarer than its first words "the" or "how"
         needed: set[str] = set()
         for choice in token[1:-1].split("|"):
-            needs = [need for t in _tokens(choice.strip()) if (need := _token_requirement(t))]
+            needs: list[frozenset[str]] = [
+                need for t in _tokens(choice.strip()) if (need := _token_requirement(t))
+            ]
             if not needs:
                 return None
             needed |= max(needs, key=_rarity)
