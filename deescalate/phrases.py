@@ -243,12 +243,11 @@ def _token_requirement(token: str) -> frozenset[str] | None:
         # needs "way" or "how", far rarer than its first words "the" or "how"
         needed: set[str] = set()
         for choice in token[1:-1].split("|"):
-            needs: list[frozenset[str]] = [
-                need for t in _tokens(choice.strip()) if (need := _token_requirement(t))
-            ]
+            needs = [need for t in _tokens(choice.strip()) if (need := _token_requirement(t))]
             if not needs:
                 return None
-            needed |= max(needs, key=_rarity)
+            rarest: frozenset[str] = max(needs, key=_rarity)
+            needed.update(rarest)
         return frozenset(needed)
     words: set[str] = set()
     for choice in token.split("|"):
