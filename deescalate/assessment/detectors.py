@@ -214,14 +214,12 @@ class PunctuationDetector:
         """:meth:`__call__` for a text already known to hold a run of marks."""
         hits: list[Hit] = []
         for match in _PUNCT_RUN.finditer(text):
-            run = match.group(0)
-            exclaims = run.count("!")
+            start, end = match.span()
             # "!!", "?!", "!?" and "???" shout; "??" alone is only a question.
-            if exclaims == 0 and len(run) < 3:
+            if end - start == 2 and text[start] == text[start + 1] == "?":
                 continue
-            length = len(run)
-            weight = 0.5 if length == 2 else 0.8
-            hits.append(("shouting", match.start(), match.end(), weight, "punctuation-run"))
+            weight = 0.5 if end - start == 2 else 0.8
+            hits.append(("shouting", start, end, weight, "punctuation-run"))
         return hits
 
 

@@ -207,17 +207,17 @@ class Coach:
         """Shouting, once ``loudness_screen`` has said which detector could find it."""
         rule = self._shouting_rule
         assert rule is not None  # lint() asks only when the rule is enabled
-        detected = [
-            *(self._shouting.unscreened(body) if capitals else ()),
-            *(self._punctuation.unscreened(body) if marks else ()),
-        ]
         hits: list[_Hit] = []
-        for _, start, end, _, detector in detected:
-            if quotes and _inside(start, end, quotes):
-                continue
-            # "Thanks!!" is enthusiasm more often than a raised voice: only a suggestion.
-            mild = detector == "punctuation-run" and end - start == 2
-            hits.append((rule, start, end, rule.suggestion, Severity.SUGGESTION if mild else None))
+        if capitals:
+            for _, start, end, _, _ in self._shouting.unscreened(body):
+                if not (quotes and _inside(start, end, quotes)):
+                    hits.append((rule, start, end, rule.suggestion, None))
+        if marks:
+            for _, start, end, _, _ in self._punctuation.unscreened(body):
+                if not (quotes and _inside(start, end, quotes)):
+                    # "Thanks!!" is enthusiasm more often than a raised voice: a suggestion only
+                    mild = Severity.SUGGESTION if end - start == 2 else None
+                    hits.append((rule, start, end, rule.suggestion, mild))
         return hits
 
     def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
