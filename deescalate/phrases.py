@@ -67,6 +67,8 @@ class CompiledPhrase:
     text whose lower case changes length. ``requirements`` lists, per required position, the
     words one of which must occur; ``trigger`` is the rarest of them, for indexing.
     ``word_start`` asks the caller to check that a match does not begin inside a word.
+    ``parts`` is ``regex`` split by the first letter of a leading choice (see
+    :func:`_by_first_letter`), or ``(regex,)``.
     """
 
     phrase: str
@@ -75,6 +77,7 @@ class CompiledPhrase:
     requirements: tuple[frozenset[str], ...]
     trigger: frozenset[str]
     word_start: bool
+    parts: tuple[re.Pattern[str], ...]
 
     def possible(self, words: set[str] | frozenset[str]) -> bool:
         """True when every required position has one of its words in ``words``."""
@@ -109,19 +112,60 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
     body = _phrase_regex(phrase)
     word_start = body.startswith(_LEAD)
     body = body.removeprefix(_LEAD)
+    regex = re.compile(body)
+    split = _by_first_letter(phrase)
+    parts = (
+        tuple(re.compile(_phrase_regex(part).removeprefix(_LEAD)) for part in split)
+        if len(split) > 1
+        else (regex,)
+    )
     return CompiledPhrase(
         phrase=phrase,
-        regex=re.compile(body),
+        regex=regex,
         fallback=re.compile(body, re.IGNORECASE),
         requirements=requirements,
         trigger=sorted(requirements, key=_rarity)[-1],
         word_start=word_start,
+        parts=parts,
     )
+
+
+def _by_first_letter(phrase: str) -> list[str]:
+    """A phrase opening with a choice, as one phrase per first letter of the choice's sequences.
+
+    "(it's|it is|that's|that is) our policy" becomes "(it's|it is) our policy" and
+    "(that's|that is) our policy". Each part's regex opens with a literal letter, which the
+    regex engine skips to far faster than to the character class a mixed choice opens with.
+    Matches are the same: at any position only the part of the letter there can match, in the
+    order the choice gives. A choice whose sequences do not all open with a letter or digit
+    (an optional word, a number, a wildcard) is left whole.
+    """
+    tokens = _tokens(phrase)
+    first, rest = tokens[0], tokens[1:]
+    if first.endswith("?") or first.startswith("{"):
+        return [phrase]  # optional, or a number or wildcard: no letter is certain
+    if first.startswith("("):
+        choices = [choice.strip() for choice in first[1:-1].split("|")]
+    elif "|" in first:
+        choices = first.split("|")
+    else:
+        return [phrase]
+    groups: dict[str, list[str]] = {}
+    for choice in choices:
+        opening = _tokens(choice)[0] if choice else ""
+        if not opening[:1].isalnum() or opening.endswith("?") or opening.startswith("{"):
+            return [phrase]
+        groups.setdefault(opening[0].lower(), []).append(choice)
+    if len(groups) < 2:
+        return [phrase]
+    return [" ".join([f"({'|'.join(group)})", *rest]) for group in groups.values()]
 
 
 def find_all(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int, int]]:
     """Spans of ``compiled`` in ``text`` (``lower`` is ``text.lower()``), at word starts."""
     if len(lower) == len(text):
+        if len(compiled.parts) > 1:
+            return _find_all_in_parts(compiled, text, lower)
         regex, subject = compiled.regex, lower
     else:
         regex, subject = compiled.fallback, text
@@ -141,6 +185,29 @@ def find_all(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int,
             spans.append((start, end))
         match = regex.search(subject, end)
     return spans
+
+
+def _find_all_in_parts(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int, int]]:
+    """:func:`find_all` over a phrase split by first letter: the leftmost part's match wins."""
+    parts = compiled.parts
+    pending = [regex.search(lower) for regex in parts]
+    spans: list[tuple[int, int]] = []
+    while True:
+        best = None
+        for match in pending:
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            return spans
+        start, end = best.span()
+        if not (
+            compiled.word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_")
+        ):
+            spans.append((start, end))
+        pending = [
+            match if match is None or match.start() >= end else regex.search(lower, end)
+            for match, regex in zip(pending, parts, strict=True)
+        ]
 
 
 def _word_alternatives(token: str) -> str:
@@ -177,19 +244,32 @@ def _tokens(phrase: str) -> list[str]:
     return _PHRASE_TOKEN.findall(phrase)
 
 
+def _is_optional(token: str) -> bool:
+    """An optional word or choice ("word?", "(a b)?") or a run of wildcards ("{w:0-2}")."""
+    special = _SPECIAL.match(token)
+    if special:
+        return special.group(2) is not None
+    return token.endswith("?") and len(token) > 1
+
+
 def _sequence_regex(tokens: list[str], phrase: str) -> str:
+    # Whitespace goes between words: after each word up to the last required one, and before
+    # each optional word after it, so "second outage (today)?" matches "second outage." too.
+    required = [index for index, token in enumerate(tokens) if not _is_optional(token)]
+    last_required = required[-1] if required else len(tokens) - 1
     pieces: list[str] = []
     for index, token in enumerate(tokens):
-        last = index == len(tokens) - 1
-        gap = "" if last else r"\s+"
+        tail = index > last_required
+        gap = "" if index >= last_required else r"\s+"
         special = _SPECIAL.match(token)
         optional = token.endswith("?") and len(token) > 1 and not special
         body = token[:-1] if optional else token
         if special:
             unit = _NUMBER if special.group(1) == "n" else _ONE_WORD
             if special.group(2) is not None:
-                # a run of optional words carries its own trailing whitespace
-                pieces.append(f"(?:{unit}\\s+){{{special.group(2)},{special.group(3)}}}")
+                # a run of optional words carries its own whitespace
+                run = f"\\s+{unit}" if tail else f"{unit}\\s+"
+                pieces.append(f"(?:{run}){{{special.group(2)},{special.group(3)}}}")
                 continue
             word = unit
         elif body.startswith("("):
@@ -200,7 +280,7 @@ def _sequence_regex(tokens: list[str], phrase: str) -> str:
         else:
             word = _word_alternatives(body)
         if optional:
-            pieces.append(f"(?:\\s*{word})?" if last else f"(?:{word}\\s+)?")
+            pieces.append(f"(?:\\s+{word})?" if tail else f"(?:{word}\\s+)?")
         else:
             pieces.append(word + gap)
     regex = "".join(pieces)

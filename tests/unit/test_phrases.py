@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
+import re
 
-from deescalate.phrases import compile_phrase, find_all, text_words
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deescalate.phrases import CompiledPhrase, _tokens, compile_phrase, find_all, text_words
 
 
 def spans(phrase: str, text: str) -> list[str]:
@@ -51,3 +56,79 @@ def test_every_required_position_is_screened() -> None:
 
 def test_text_words_are_lower_case_ascii_words() -> None:
     assert text_words("don't stop — 3 times!") == ["don", "t", "stop", "3", "times"]
+
+
+def _shipped_phrases() -> list[CompiledPhrase]:
+    from deescalate.assessment import default_assessor
+    from deescalate.coach import default_coach
+
+    coach = [check.phrase for check in default_coach().rule_set.checks]
+    assessor = [m.phrase for m in default_assessor().pack.matchers if m.phrase is not None]
+    return coach + assessor
+
+
+SPLIT = [phrase for phrase in _shipped_phrases() if len(phrase.parts) > 1]
+
+
+def _whole(compiled: CompiledPhrase) -> CompiledPhrase:
+    """The same phrase searched with its one regex, as before the split."""
+    return dataclasses.replace(compiled, parts=(compiled.regex,))
+
+
+def _realize(token: str) -> str:
+    """Words that one token of a phrase matches (its first choice)."""
+    if token.startswith("{"):
+        return "" if ":" in token else ("3" if token == "{n}" else "word")
+    if token.endswith("?"):
+        return ""
+    if token.startswith("("):
+        return " ".join(filter(None, map(_realize, _tokens(token[1:-1].split("|")[0]))))
+    word = token.split("|")[0]
+    return word[:-1] + "ed" if word.endswith("*") else word
+
+
+def test_phrases_opening_with_a_mixed_choice_are_split_by_first_letter() -> None:
+    split = compile_phrase("(it's|it is|that's|that is) our policy")
+    assert [part.pattern[:2] for part in split.parts] == ["(?", "(?"]
+    assert len(split.parts) == 2
+    assert len(compile_phrase("calm down").parts) == 1
+    assert len(compile_phrase("(so)? sorry").parts) == 1  # an optional opening is left whole
+    assert len(SPLIT) >= 10
+
+
+@pytest.mark.parametrize("compiled", SPLIT, ids=lambda c: c.phrase)
+def test_every_sequence_of_a_split_choice_is_found_as_before(compiled: CompiledPhrase) -> None:
+    first, *rest = _tokens(compiled.phrase)
+    choices = first[1:-1].split("|") if first.startswith("(") else first.split("|")
+    for choice in choices:
+        words = [_realize(token) for token in [*_tokens(choice), *rest]]
+        text = "Well, " + " ".join(filter(None, words)) + " and so on."
+        found = find_all(compiled, text, text.lower())
+        assert found, (compiled.phrase, text)
+        assert found == find_all(_whole(compiled), text, text.lower())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.data())
+def test_split_phrases_find_exactly_what_their_whole_regex_finds(data: st.DataObject) -> None:
+    compiled = data.draw(st.sampled_from(SPLIT))
+    own = re.findall(r"[a-z0-9']+", compiled.phrase.lower())
+    piece = st.sampled_from([*own, *(w.upper() for w in own), "sit", "bit's", "x", "3", ""])
+    gap = st.sampled_from([" ", "  ", "\n", ", ", "-", "’", "'", "_"])
+    text = "".join(data.draw(st.lists(st.tuples(piece, gap).map("".join), max_size=25)))
+    assert find_all(compiled, text, text.lower()) == find_all(_whole(compiled), text, text.lower())
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("we can't do anything.", ["we can't do anything"]),
+        ("we can't do anything, sorry", ["we can't do anything"]),
+        ("we can't do anything else.", ["we can't do anything else"]),
+        ("we can't do anything  else", ["we can't do anything  else"]),
+        ("we can't do anythingelse", []),
+    ],
+)
+def test_a_trailing_optional_word_may_be_absent(text: str, found: list[str]) -> None:
+    """The word before a trailing optional one needs no whitespace after it."""
+    assert spans("(i|we) can't do anything (else|more)?", text) == found
