@@ -125,7 +125,7 @@ class Assessor:
         if len(body) > self.max_chars:
             notes.append(f"assessed the first {self.max_chars} of {len(body)} characters")
             body = body[: self.max_chars]
-        if not body.strip():
+        if not body or body.isspace():
             return Assessment(Stage.CALM, 0.0, language=None, assessed_chars=0, notes=tuple(notes))
         lower = body.lower()
         words = text_words(_ELONGATION.sub(r"\1\1", lower) if _has_run(lower) else lower)

@@ -121,7 +121,7 @@ class Coach:
         original = draft if isinstance(draft, str) and draft.isascii() else decode_text(draft)
         prepared = prepared_if_changed(original)  # None for most drafts: plain text
         body = original if prepared is None else prepared.text
-        if not body.strip():
+        if not body or body.isspace():
             return []
         context = None if customer is None else CustomerContext.of(customer)
         quotes = quoted_spans(body)
