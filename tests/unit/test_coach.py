@@ -41,6 +41,15 @@ def test_findings_are_sorted_and_never_duplicated() -> None:
     assert sum(f.rule == "tells-to-calm-down" for f in findings) == 3
 
 
+def test_findings_that_start_together_come_shorter_first() -> None:
+    """A shouted phrase is two findings from one place: the shorter one first."""
+    findings = lint_reply("Hi, YOU SHOULD HAVE CALLED US sooner about this.")
+    assert [(f.start, f.end, f.rule) for f in findings] == [
+        (4, 26, "blame-shifting"),
+        (4, 29, "shouting"),
+    ]
+
+
 def test_absence_rules_need_a_customer() -> None:
     """Without the customer message, nothing is reported missing."""
     assert lint_reply("I'll book a new visit.") == []
