@@ -293,6 +293,9 @@ _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+_ALL_LANGUAGE_WORDS = frozenset().union(*_LANGUAGE_WORDS.values())
+
+
 def detect_language(word_count: int, words: set[str]) -> str | None:
     """Guess the language from the distinct function words present; ``None`` when unsure.
 
@@ -300,7 +303,12 @@ def detect_language(word_count: int, words: set[str]) -> str | None:
     """
     if word_count < 4:
         return None
-    counts = {code: len(vocab.intersection(words)) for code, vocab in _LANGUAGE_WORDS.items()}
+    present = _ALL_LANGUAGE_WORDS.intersection(words)
+    english = len(_LANGUAGE_WORDS["en"].intersection(present))
+    if len(present) - english < 3:
+        # no other language has the three words it needs: English or unsure, without counting
+        return "en" if english >= 1 else None
+    counts = {code: len(vocab.intersection(present)) for code, vocab in _LANGUAGE_WORDS.items()}
     best = max(counts, key=lambda code: counts[code])
     if best == "en" or counts[best] < 3 or counts[best] <= 2 * counts["en"]:
         return "en" if counts["en"] >= 1 else None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deescalate.assessment import detectors
+from deescalate.assessment.detectors import _LANGUAGE_WORDS, detect_language
 from deescalate.phrases import text_words
 
 
@@ -35,3 +38,28 @@ def test_plain_sentences_get_their_language(text: str, language: str) -> None:
 
 def test_three_words_are_too_few_to_tell() -> None:
     assert _language("hola que tal") is None
+
+
+def _reference_detect_language(word_count: int, words: set[str]) -> str | None:
+    """The detector as first written: every language counted every time."""
+    if word_count < 4:
+        return None
+    counts = {code: len(vocab.intersection(words)) for code, vocab in _LANGUAGE_WORDS.items()}
+    best = max(counts, key=lambda code: counts[code])
+    if best == "en" or counts[best] < 3 or counts[best] <= 2 * counts["en"]:
+        return "en" if counts["en"] >= 1 else None
+    return best
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sets(
+        st.sampled_from(sorted({w for vocab in _LANGUAGE_WORDS.values() for w in vocab}))
+        | st.sampled_from(["refund", "order", "hola", "xyz"]),
+        max_size=14,
+    ),
+    st.integers(min_value=0, max_value=30),
+)
+def test_the_english_shortcut_gives_the_full_count_s_answer(words: set[str], extra: int) -> None:
+    count = len(words) + extra
+    assert detect_language(count, words) == _reference_detect_language(count, words)
