@@ -190,7 +190,9 @@ def find_all(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int,
 def _find_all_in_parts(compiled: CompiledPhrase, text: str, lower: str) -> list[tuple[int, int]]:
     """:func:`find_all` over a phrase split by first letter: the leftmost part's match wins."""
     parts = compiled.parts
-    pending = [regex.search(lower) for regex in parts]
+    pending = []
+    for regex in parts:  # loops, not comprehensions: each comprehension is a call before 3.12
+        pending.append(regex.search(lower))
     spans: list[tuple[int, int]] = []
     while True:
         best = None
@@ -200,14 +202,13 @@ def _find_all_in_parts(compiled: CompiledPhrase, text: str, lower: str) -> list[
         if best is None:
             return spans
         start, end = best.span()
-        if not (
-            compiled.word_start and start and (text[start - 1].isalnum() or text[start - 1] == "_")
-        ):
+        inside_word = start and (text[start - 1].isalnum() or text[start - 1] == "_")
+        if end > start and not (compiled.word_start and inside_word):
             spans.append((start, end))
-        pending = [
-            match if match is None or match.start() >= end else regex.search(lower, end)
-            for match, regex in zip(pending, parts, strict=True)
-        ]
+        resume = end if end > start else end + 1  # an empty match moves on by one
+        for index, match in enumerate(pending):
+            if match is not None and match.start() < resume:
+                pending[index] = parts[index].search(lower, resume)
 
 
 def _word_alternatives(token: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
+from itertools import filterfalse
 
 __all__ = [
     "DEFAULT_ACRONYMS",
@@ -126,8 +127,7 @@ class ShoutingDetector:
 
     def _judge(self, text: str, run: _Run) -> Hit | None:
         start, end, words = run
-        quiet = self._quiet
-        loud = [word for word in words if word not in quiet]
+        loud = list(filterfalse(self._quiet.__contains__, words))
         if not loud:
             return None
         if len(loud) >= 3 or (len(loud) == 2 and not _RUN_CUES.isdisjoint(loud)):

@@ -167,7 +167,7 @@ class Coach:
                 )
         if len(findings) < 2:
             return list(findings.values())
-        return _without_nested([findings[key] for key in sorted(findings)])
+        return _without_nested(list(map(findings.__getitem__, sorted(findings))))
 
     def _enabled(self, name: str) -> CoachRule | None:
         if name in self.disabled:

@@ -144,8 +144,7 @@ class CheckIndex:
                     found.append(index)
         if len(found) > 1:
             found = sorted(set(found))  # a check is indexed by each word of its trigger
-        checks = self._checks
-        return [checks[index] for index in found]
+        return list(map(self._checks.__getitem__, found))  # no comprehension frame: hot path
 
 
 def builtin_coach_pack_paths() -> list[Path]:
