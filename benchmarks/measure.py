@@ -8,10 +8,11 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
+    "interleaved_medians",
     "median_seconds",
     "paired_medians",
     "peak_traced_mb",
@@ -51,6 +52,48 @@ def paired_medians(
             start = time.perf_counter()
             fn()
             times.append(time.perf_counter() - start)
+    ratios = [b / o for o, b in zip(ours_times, base_times, strict=True)]
+    return statistics.median(ours_times), statistics.median(base_times), statistics.median(ratios)
+
+
+def interleaved_medians(
+    ours: Callable[[Any], Any],
+    baseline: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    runs: int = 5,
+    chunk: int = 200,
+) -> tuple[float, float, float]:
+    """Time ``ours`` and ``baseline`` on every item, interleaved chunk by chunk.
+
+    Each run walks ``items`` in chunks of ``chunk``, timing both sides on each chunk, in turn
+    first. A slow spell of a noisy machine then lands on both sides alike, where timing all of
+    one side and then all of the other (:func:`paired_medians`) lets it fall on one only.
+    Returns the median seconds of each side over the runs and the median of the per-run
+    ratios (baseline time over ours), after one warm-up chunk of each.
+    """
+    for item in items[:chunk]:
+        ours(item)
+        baseline(item)
+    clock = time.perf_counter
+    ours_times: list[float] = []
+    base_times: list[float] = []
+    for _ in range(runs):
+        ours_total = base_total = 0.0
+        for index, first in enumerate(range(0, len(items), chunk)):
+            part = items[first : first + chunk]
+            for side in (0, 1) if index % 2 == 0 else (1, 0):
+                fn = ours if side == 0 else baseline
+                start = clock()
+                for item in part:
+                    fn(item)
+                elapsed = clock() - start
+                if side == 0:
+                    ours_total += elapsed
+                else:
+                    base_total += elapsed
+        ours_times.append(ours_total)
+        base_times.append(base_total)
     ratios = [b / o for o, b in zip(ours_times, base_times, strict=True)]
     return statistics.median(ours_times), statistics.median(base_times), statistics.median(ratios)
 
