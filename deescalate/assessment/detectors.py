@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import filterfalse
 
 __all__ = [
@@ -61,22 +61,28 @@ _RUN_CUES = _FUNCTION_WORDS | _EMPHATIC
 _Run = tuple[int, int, list[str]]
 
 # ASCII text is matched through a copy in character classes, one byte per character: "A" a
-# capital, "a" a lower-case letter, "0" a digit or "_", "'" the apostrophe, " " what may stand between the words
-# of a run, "#" anything else. On that copy one regex finds whole runs (where the general path
+# capital, "a" a lower-case letter, "0" a digit or "_", "'" the apostrophe, "M" a mark ("!" or
+# "?"), " " what else may stand between the words of a run, "#" anything else. On that copy one regex finds whole runs (where the general path
 # makes a match object and several Python steps per word), and it opens with one literal byte,
 # which the regex engine skips to far faster than to a character class.
 _CLASS_OF = {
     **dict.fromkeys(string.ascii_uppercase, "A"),
     **dict.fromkeys(string.ascii_lowercase, "a"),
     **dict.fromkeys(string.digits + "_", "0"),
-    **dict.fromkeys(' \t\n\r\x0c\x0b,.;:!?"-', " "),
+    **dict.fromkeys(' \t\n\r\x0c\x0b,.;:"-', " "),
     "'": "'",
+    "!": "M",
+    "?": "M",
 }
 _ASCII_CLASSES = bytes(ord(_CLASS_OF.get(chr(b), "#")) for b in range(256))
 # A word of two or more capitals (apostrophes inside), then more words of one or more capitals
 # after gaps of one to four characters. Words end where no word character follows.
-_RUN_OF_CLASSES = re.compile(rb"A(?<![Aa0]A)[A']*A(?![Aa0])(?:[ ']{1,4}A(?:[A']*A)?(?![Aa0]))*")
-_GAP_CLASSES = frozenset(b" '")
+_RUN_OF_CLASSES = re.compile(rb"A(?<![Aa0]A)[A']*A(?![Aa0])(?:[ 'M]{1,4}A(?:[A']*A)?(?![Aa0]))*")
+_GAP_CLASSES = frozenset(b" 'M")
+# Keeps capitals and apostrophes, and turns every other byte into a space.
+_GAPS_TO_SPACES = bytes(b if chr(b) in string.ascii_uppercase + "'" else 0x20 for b in range(256))
+# A run of marks, on the copy: opening with a literal, it is searched far faster than "[!?]".
+_MARKS_OF_CLASSES = re.compile(rb"MM+")
 
 
 class ShoutingDetector:
@@ -148,9 +154,11 @@ def _ascii_runs(text: str, classes: bytes) -> list[_Run]:
         start, end = match.span()
         if "I" in text[max(0, start - 6) : start]:
             start = _leading_lone_i(text, classes, start)
-        words = text[start:end].split()
-        if not "".join(words).isalpha():  # marks or apostrophes between or inside words
-            words = _CAPS_WORD.findall(text, start, end)
+        # A run holds capitals, apostrophes and gaps only: gaps to spaces, then split.
+        chunk = text[start:end]
+        words = chunk.encode("ascii").translate(_GAPS_TO_SPACES).decode("ascii").split()
+        if "'" in chunk:  # an apostrophe at a word's edge is a gap ("'STOP'"), inside it is not
+            words = [word for piece in words if (word := piece.strip("'"))]
         if min(map(len, words)) == 1 and any(len(w) == 1 and w != "I" for w in words):
             # a lone capital ("THIS IS A JOKE") is no word and splits the run: rare, so the
             # general path sorts it out
@@ -213,7 +221,12 @@ class PunctuationDetector:
     def unscreened(self, text: str) -> list[Hit]:
         """:meth:`__call__` for a text already known to hold a run of marks."""
         hits: list[Hit] = []
-        for match in _PUNCT_RUN.finditer(text):
+        runs: Iterator[re.Match[bytes]] | Iterator[re.Match[str]]
+        if text.isascii():
+            runs = _MARKS_OF_CLASSES.finditer(text.encode("ascii").translate(_ASCII_CLASSES))
+        else:
+            runs = _PUNCT_RUN.finditer(text)
+        for match in runs:
             start, end = match.span()
             # "!!", "?!", "!?" and "???" shout; "??" alone is only a question.
             if end - start == 2 and text[start] == text[start + 1] == "?":

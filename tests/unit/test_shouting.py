@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate.assessment.detectors import (
     _ASCII_CLASSES,
+    PunctuationDetector,
     ShoutingDetector,
     _ascii_runs,
     _general_runs,
@@ -88,3 +91,21 @@ def test_non_ascii_text_takes_the_general_path() -> None:
     text = "I asked twice and WHY IS THIS STILL BROKEN — it was fine the other día"
     hits = detector(text)
     assert [text[start:end] for _, start, end, _, _ in hits] == ["WHY IS THIS STILL BROKEN"]
+
+
+MARKY = st.lists(st.sampled_from([*"!!??", "a", " ", "OK", ".", "\n", "é"]), max_size=40).map(
+    "".join
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(MARKY)
+def test_mark_runs_are_the_runs_the_plain_scan_finds(text: str) -> None:
+    """Runs of marks found on the character classes are those "[!?][!?]+" finds in the text."""
+    expected = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[!?][!?]+", text)
+        if not (m.end() - m.start() == 2 and m.group(0) == "??")
+    ]
+    found = [(start, end) for _, start, end, _, _ in PunctuationDetector().unscreened(text)]
+    assert found == expected
