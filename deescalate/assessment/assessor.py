@@ -44,6 +44,8 @@ _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|hardly|nor|cannot|dont|doesnt|didnt|isnt|wasnt|arent"
     r"|werent|havent|hasnt|hadnt|cant|wont|wouldnt|couldnt|shouldnt|aint)\b|n['’]t\b)"
     r"(?:\W+\w+){0,2}\W*$"
+    # "it's not that I'm angry", "not because I am upset": the denial reaches three words on
+    r"|(?:\bnot|n['’]t|\b(?:isnt|wasnt|aint))\s+(?:that|because)\b(?:\W+\w+){0,3}\W*$"
 )
 # "never been so offended" intensifies rather than negates.
 _NEVER_SO = re.compile(

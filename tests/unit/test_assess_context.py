@@ -190,3 +190,23 @@ def test_the_writers_own_blunder_is_not_an_insult(text: str) -> None:
 
 def test_calling_the_product_stupid_is_still_an_insult() -> None:
     assert "insults" in _rules("this stupid app keeps crashing")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not that I'm angry, I'm just disappointed.",
+        "It isn't that I am angry.",
+        "I am writing not because I am upset but because it broke again.",
+    ],
+)
+def test_not_that_denies_the_feeling_three_words_on(text: str) -> None:
+    """ "It's not that I'm angry": the denial reaches past "that I'm"."""
+    assert "expresses-anger" not in assess(text).codes
+
+
+@pytest.mark.parametrize(
+    "text", ["Not that I care, but I am angry.", "It's not that hard, and I am furious."]
+)
+def test_a_clause_break_ends_the_denial(text: str) -> None:
+    assert "expresses-anger" in assess(text).codes
