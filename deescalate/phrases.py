@@ -324,7 +324,7 @@ def _token_requirement(token: str) -> frozenset[str] | None:
         # needs "way" or "how", far rarer than its first words "the" or "how"
         needed: set[str] = set()
         for choice in token[1:-1].split("|"):
-            needs = [need for t in _tokens(choice.strip()) if (need := _token_requirement(t))]
+            needs = _needs(choice.strip())
             if not needs:
                 return None
             rarest: frozenset[str] = max(needs, key=_rarity)
@@ -344,8 +344,13 @@ def _token_requirement(token: str) -> frozenset[str] | None:
     return frozenset(words)
 
 
+def _needs(phrase: str) -> list[frozenset[str]]:
+    """Per required token of ``phrase``, the words one of which must appear."""
+    return [need for token in _tokens(phrase) if (need := _token_requirement(token)) is not None]
+
+
 def _phrase_requirements(phrase: str) -> tuple[frozenset[str], ...]:
-    needs = [need for token in _tokens(phrase) if (need := _token_requirement(token)) is not None]
+    needs = _needs(phrase)
     if not needs:
         raise ValueError(f"phrase {phrase!r} needs at least one required literal word")
     return tuple(dict.fromkeys(needs))

@@ -62,9 +62,10 @@ _Run = tuple[int, int, list[str]]
 
 # ASCII text is matched through a copy in character classes, one byte per character: "A" a
 # capital, "a" a lower-case letter, "0" a digit or "_", "'" the apostrophe, "M" a mark ("!" or
-# "?"), " " what else may stand between the words of a run, "#" anything else. On that copy one regex finds whole runs (where the general path
-# makes a match object and several Python steps per word), and it opens with one literal byte,
-# which the regex engine skips to far faster than to a character class.
+# "?"), " " what else may stand between the words of a run, "#" anything else. On that copy one
+# regex finds whole runs (where the general path makes a match object and several Python steps
+# per word), and it opens with one literal byte, which the regex engine skips to far faster than
+# to a character class.
 _CLASS_OF = {
     **dict.fromkeys(string.ascii_uppercase, "A"),
     **dict.fromkeys(string.ascii_lowercase, "a"),
@@ -243,13 +244,9 @@ _CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
 def loudness_screen(text: str) -> tuple[bool, bool]:
     """Whether each detector could find anything: two capitals in a row, and a run of marks.
 
-    The same screens the detectors apply (``_has_caps_pair`` and ``_has_mark_run``, inlined: this
-    runs once per text), for callers that run both detectors and pick.
+    The screens the detectors apply themselves, for callers that run both detectors and pick.
     """
-    return (
-        b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS),
-        "!!" in text or "?!" in text or "!?" in text or "???" in text,
-    )
+    return _has_caps_pair(text), _has_mark_run(text)
 
 
 def _has_mark_run(text: str) -> bool:
