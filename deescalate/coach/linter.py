@@ -36,6 +36,8 @@ __all__ = ["Coach", "CustomerContext", "lint_reply"]
 
 Customer = str | Conversation | Sequence[Message] | None
 
+_TEXT_TYPES = (str, bytes)
+
 # A raw finding: rule, span in the prepared text, suggestion, and severity when not the rule's.
 _Hit = tuple[CoachRule, int, int, str | None, Severity | None]
 
@@ -115,10 +117,13 @@ class Coach:
 
     def lint(self, draft: str | bytes, customer: Customer = None) -> list[Finding]:
         """Findings for ``draft``, sorted by position; see :func:`lint_reply`."""
-        if not isinstance(draft, str | bytes):
-            raise InputError(f"lint_reply() takes text (str or bytes), not {type(draft).__name__}")
         # plain ASCII is its own decoding: no call for the commonest draft
-        original = draft if isinstance(draft, str) and draft.isascii() else decode_text(draft)
+        if isinstance(draft, str) and draft.isascii():
+            original = draft
+        elif isinstance(draft, _TEXT_TYPES):
+            original = decode_text(draft)
+        else:
+            raise InputError(f"lint_reply() takes text (str or bytes), not {type(draft).__name__}")
         prepared = prepared_if_changed(original)  # None for most drafts: plain text
         body = original if prepared is None else prepared.text
         if not body or body.isspace():
@@ -130,14 +135,12 @@ class Coach:
             capitals, marks = loudness_screen(body)
             if capitals or marks:
                 hits.extend(self._shouting_hits(body, quotes, capitals=capitals, marks=marks))
-        # Keyed (start, -end, code): unique per finding, and sorted the way nesting is judged.
-        findings: dict[tuple[int, int, str], Finding] = {}
+        findings: list[Finding] = []
         for rule, start, end, suggestion, severity in hits:
             if prepared is not None:
                 start, end = prepared.span_in_original(start, end)
-            key = (start, -end, rule.code)
-            if key not in findings:
-                findings[key] = _new_finding(
+            findings.append(
+                _new_finding(
                     Finding,
                     (
                         rule.code,
@@ -150,24 +153,28 @@ class Coach:
                         suggestion,
                     ),
                 )
+            )
         if context is not None:
             for rule in self._absences(body, context):
-                findings[(0, -len(original), rule.code)] = _new_finding(
-                    Finding,
-                    (
-                        rule.code,
-                        rule.name,
-                        rule.severity,
-                        rule.message,
-                        0,
-                        len(original),
-                        original,
-                        rule.suggestion,
-                    ),
+                findings.append(
+                    _new_finding(
+                        Finding,
+                        (
+                            rule.code,
+                            rule.name,
+                            rule.severity,
+                            rule.message,
+                            0,
+                            len(original),
+                            original,
+                            rule.suggestion,
+                        ),
+                    )
                 )
-        if len(findings) < 2:
-            return list(findings.values())
-        return _without_nested(list(map(findings.__getitem__, sorted(findings))))
+        if len(findings) < 2:  # most drafts: nothing to order, nest or repeat
+            return findings
+        findings.sort(key=_nesting_order)
+        return _without_nested(findings)
 
     def _enabled(self, name: str) -> CoachRule | None:
         if name in self.disabled:
@@ -250,8 +257,8 @@ def _without_nested(findings: list[Finding]) -> list[Finding]:
     """Drop a finding inside a larger one of the same rule ("!!" inside "STOP IT!!").
 
     ``findings`` come sorted by start, the longer first: a finding lies inside an earlier one of
-    its code exactly when it ends no later than the furthest end of that code so far. The result
-    is sorted by position (start, then end).
+    its code (or repeats it) exactly when it ends no later than the furthest end of that code so
+    far. The result is sorted by position (start, then end).
     """
     kept: list[Finding] = []
     furthest: dict[str, int] = {}
@@ -267,6 +274,11 @@ def _without_nested(findings: list[Finding]) -> list[Finding]:
     if shared_start:  # longer first within a start until here; shorter first from now on
         kept.sort(key=_by_position)
     return kept
+
+
+def _nesting_order(finding: Finding) -> tuple[int, int, str]:
+    """Sorted by start, the longer first: how :func:`_without_nested` reads findings."""
+    return (finding.start, -finding.end, finding.code)
 
 
 def _by_position(finding: Finding) -> tuple[int, int, str]:

@@ -115,6 +115,21 @@ def test_team_pack_adds_a_rule(tmp_path: Path) -> None:
     ]
 
 
+def test_two_entries_of_one_rule_matching_one_place_give_one_finding(tmp_path: Path) -> None:
+    """An existence list and a substitution table of one rule may both match: one finding."""
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "pack: acme\nrules:\n"
+        "  - name: no-cheers\n    code: AC001\n    kind: existence\n    severity: warning\n"
+        "    message: Sign off formally.\n    phrases: [cheers mate]\n"
+        "  - name: no-cheers\n    code: AC001\n    kind: substitution\n    severity: warning\n"
+        "    message: Sign off formally.\n    swap:\n      cheers mate: Kind regards\n",
+        encoding="utf-8",
+    )
+    findings = Coach([pack]).lint("Cheers mate, all fixed. Cheers mate!")
+    assert [(f.code, f.start, f.end) for f in findings] == [("AC001", 0, 11), ("AC001", 24, 35)]
+
+
 def test_broken_coach_pack_names_file_rule_and_key(tmp_path: Path) -> None:
     """A broken pack fails with the file, the rule and the key."""
     pack = tmp_path / "bad.yaml"
