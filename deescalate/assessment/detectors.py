@@ -237,16 +237,24 @@ class PunctuationDetector:
         return hits
 
 
-# Maps A-Z to "A" and every other byte to a space; UTF-8 keeps non-ASCII text out of A-Z.
-_CAPITALS = bytes(0x41 if 0x41 <= byte <= 0x5A else 0x20 for byte in range(256))
+# Maps A-Z to "A", "!" and "?" to "M" and every other byte to a space; UTF-8 keeps non-ASCII
+# text out of A-Z. Two capitals or two marks in a row are then found by a regex opening with a
+# literal, which searches faster than ``in`` does on such a copy.
+_LOUD_CLASSES = bytes(
+    0x41 if 0x41 <= byte <= 0x5A else 0x4D if byte in b"!?" else 0x20 for byte in range(256)
+)
+_CAPS_PAIR = re.compile(rb"AA")
+_MARK_PAIR = re.compile(rb"MM")
 
 
 def loudness_screen(text: str) -> tuple[bool, bool]:
-    """Whether each detector could find anything: two capitals in a row, and a run of marks.
+    """Whether each detector could find anything: two capitals in a row, and two marks in a row.
 
-    The screens the detectors apply themselves, for callers that run both detectors and pick.
+    One pass for callers that run both detectors and pick; a true answer for the marks may
+    still find nothing ("??" alone is only a question).
     """
-    return _has_caps_pair(text), _has_mark_run(text)
+    loud = text.encode("utf-8", "surrogatepass").translate(_LOUD_CLASSES)
+    return _CAPS_PAIR.search(loud) is not None, _MARK_PAIR.search(loud) is not None
 
 
 def _has_mark_run(text: str) -> bool:
@@ -256,7 +264,8 @@ def _has_mark_run(text: str) -> bool:
 
 def _has_caps_pair(text: str) -> bool:
     """True when two ASCII capitals follow each other (``[A-Z]{2}``, by a byte table: faster)."""
-    return b"AA" in text.encode("utf-8", "surrogatepass").translate(_CAPITALS)
+    loud = text.encode("utf-8", "surrogatepass").translate(_LOUD_CLASSES)
+    return _CAPS_PAIR.search(loud) is not None
 
 
 def _trimmed(text: str) -> tuple[int, int]:

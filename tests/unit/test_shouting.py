@@ -14,6 +14,7 @@ from deescalate.assessment.detectors import (
     ShoutingDetector,
     _ascii_runs,
     _general_runs,
+    loudness_screen,
 )
 
 # Capitals (with "I" and "A" over-represented: lone capitals are the edge cases), lower case,
@@ -109,3 +110,19 @@ def test_mark_runs_are_the_runs_the_plain_scan_finds(text: str) -> None:
     ]
     found = [(start, end) for _, start, end, _, _ in PunctuationDetector().unscreened(text)]
     assert found == expected
+
+
+LOUD_TEXTS = st.lists(ASCII_PIECES | WORDY | st.sampled_from(["é", "ÉTÉ", "ß", "!"]), max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(LOUD_TEXTS.map("".join))
+def test_the_loudness_screen_passes_every_text_a_detector_finds_shouting_in(text: str) -> None:
+    """The screen may let a quiet text through ("??"), never hold a loud one back."""
+    capitals, marks = loudness_screen(text)
+    assert capitals == bool(re.search("[A-Z]{2}", text))
+    assert marks == bool(re.search("[!?]{2}", text))
+    if any(len(word) > 1 for _, _, words in _general_runs(text) for word in words):
+        assert capitals
+    if PunctuationDetector().unscreened(text):
+        assert marks
