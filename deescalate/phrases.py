@@ -86,13 +86,6 @@ class CompiledPhrase:
                 return False
         return True
 
-    def possible_given_trigger(self, words: set[str] | frozenset[str]) -> bool:
-        """:meth:`possible` for a text already known to contain one of the trigger words."""
-        for need in self.requirements:
-            if need is not self.trigger and need.isdisjoint(words):
-                return False
-        return True
-
 
 def phrase_alternatives(phrase: str) -> list[str]:
     """A phrase that is one choice of sequences, "(a b|c d)", as one phrase per sequence.

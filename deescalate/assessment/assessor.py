@@ -6,7 +6,6 @@ import enum
 import functools
 import math
 import re
-import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from deescalate.assessment.detectors import (
     PunctuationDetector,
     ShoutingDetector,
     detect_language,
+    loudness_screen,
     quoted_spans,
 )
 from deescalate.assessment.lexicon import Lexicon, find_word, load_lexicon
@@ -30,7 +30,7 @@ from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
 from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
-from deescalate.text import PreparedText, decode_text, prepare, split_sentences
+from deescalate.text import PreparedText, decode_text, prepared_if_changed, split_sentences
 
 __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
 
@@ -109,11 +109,14 @@ class Assessor:
             self.lexicon = lexicon
         else:
             self.lexicon = Lexicon({}, 0.0)
-        if detectors is None:
-            loud = [word for word, weight in self.lexicon.weights.items() if weight >= _LOUD_WEIGHT]
-            shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, loud_words=loud)
-            detectors = (shouting, PunctuationDetector())
-        self.detectors: tuple[Detector, ...] = tuple(detectors)
+        loud = [word for word, weight in self.lexicon.weights.items() if weight >= _LOUD_WEIGHT]
+        self._shouting = ShoutingDetector({*DEFAULT_ACRONYMS, *acronyms}, loud_words=loud)
+        self._punctuation = PunctuationDetector()
+        # the built-in pair is run behind one screen (see _detector_hits)
+        self._builtin_detectors = (self._shouting, self._punctuation)
+        self.detectors: tuple[Detector, ...] = (
+            self._builtin_detectors if detectors is None else tuple(detectors)
+        )
         self.weights = weights or ScoringWeights()
         self.max_chars = max_chars
 
@@ -122,8 +125,8 @@ class Assessor:
         if not isinstance(text, str | bytes | bytearray):
             raise InputError(f"assess() takes text (str or bytes), not {type(text).__name__}")
         original = decode_text(bytes(text) if isinstance(text, bytearray) else text)
-        prepared = prepare(original)
-        body = prepared.text
+        prepared = prepared_if_changed(original)  # None for most messages: plain text
+        body = original if prepared is None else prepared.text
         notes: list[str] = []
         if len(body) > self.max_chars:
             notes.append(f"assessed the first {self.max_chars} of {len(body)} characters")
@@ -131,7 +134,8 @@ class Assessor:
         if not body or body.isspace():
             return Assessment(Stage.CALM, 0.0, language=None, assessed_chars=0, notes=tuple(notes))
         lower = body.lower()
-        words = text_words(_ELONGATION.sub(r"\1\1", lower) if _has_run(lower) else lower)
+        # letters repeated three times and more ("soooo") count as two
+        words = text_words(_ELONGATION.sub(r"\1\1", lower) if _ELONGATION.search(lower) else lower)
         word_set = set(words)
         language = _language_of(body, words, word_set)
         if language is not None and language not in self.pack.languages:
@@ -145,23 +149,26 @@ class Assessor:
                 notes=tuple(notes),
             )
         hits, negated = self._rule_hits(body, lower, word_set)
-        for detector in self.detectors:
-            hits.extend(detector(body))
-        hits = _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
+        hits.extend(self._detector_hits(body))
+        if hits:
+            hits = _in_context(body, hits)
         # The lexicon adds what the rules miss: words inside rule evidence are not counted twice,
         # and words a negation vetoed ("not angry at all") are not counted at all.
-        spans = [(hit[1], hit[2]) for hit in hits] + negated
-        covered = {w for start, end in spans for w in _WORDS.findall(lower, start, end)}
-        lexicon_total, contributions = self.lexicon.contributions(word_set - covered)
-        raw = self._combine(hits, lexicon_total)
-        score = _score(raw)
-        signals = _signals(prepared, hits)
+        counted = word_set
+        if hits or negated:
+            evidence = [lower[hit[1] : hit[2]] for hit in hits]
+            evidence.extend(lower[start:end] for start, end in negated)
+            counted = word_set.difference(text_words(" ".join(evidence)))
+        lexicon_total, contributions = self.lexicon.contributions(counted)
+        score = _score(self._combine(hits, lexicon_total))
+        prepared = prepared or PreparedText(original=original, text=original)
+        signals = _signals(prepared, hits) if hits else ()
         return Assessment(
             stage=_stage_of(score),
             score=score,
             signals=signals,
             cue_source=functools.partial(self._cues, prepared, lower, contributions),
-            wants_handoff=any(s.code == _HANDOFF for s in signals),
+            wants_handoff=any(hit[0] == _HANDOFF for hit in hits),
             language=language,
             assessed_chars=len(body),
             notes=tuple(notes),
@@ -172,6 +179,18 @@ class Assessor:
         for text in texts:
             yield self.assess(text)
 
+    def _detector_hits(self, body: str) -> list[Hit]:
+        if self.detectors is not self._builtin_detectors:
+            hits: list[Hit] = []
+            for detector in self.detectors:
+                hits.extend(detector(body))
+            return hits
+        capitals, marks = loudness_screen(body)  # one pass for both built-in detectors
+        hits = self._shouting.unscreened(body) if capitals else []
+        if marks:
+            hits.extend(self._punctuation.unscreened(body))
+        return hits
+
     def _rule_hits(
         self, body: str, lower: str, words: set[str]
     ) -> tuple[list[Hit], list[tuple[int, int]]]:
@@ -180,7 +199,7 @@ class Assessor:
         hits: list[Hit] = []
         negated: list[tuple[int, int]] = []
         present = self.pack.when_chars_in(body)
-        for matcher in self.pack.candidates(words):
+        for matcher in self.pack.candidates(words, present):
             rule = matcher.rule
             if matcher.phrase is not None:
                 spans: Iterable[tuple[int, int]] = find_all(matcher.phrase, body, lower)
@@ -199,21 +218,25 @@ class Assessor:
     def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
         w = self.weights
         strongest: dict[str, float] = {}
-        counts: dict[str, int] = {}
+        codes: set[str] = set()
+        escalating = 0
         relief = 0.0
         for code, _, _, weight, _ in hits:
             if weight < 0:
-                relief = min(relief, weight)
+                if weight < relief:
+                    relief = weight
                 continue
-            counts[code] = counts.get(code, 0) + 1
+            escalating += 1
+            codes.add(code)
             if weight > strongest.get(code, 0.0):
                 strongest[code] = weight
-        ordered = sorted(strongest.values(), reverse=True)
-        decay = w.decay
-        evidence = sum(
-            value * (decay[i] if i < len(decay) else decay[-1]) for i, value in enumerate(ordered)
-        )
-        evidence += min(w.repeat_bonus_cap, w.repeat_bonus * sum(n - 1 for n in counts.values()))
+        evidence = 0.0
+        if strongest:
+            decay = w.decay
+            for rank, value in enumerate(sorted(strongest.values(), reverse=True)):
+                evidence += value * (decay[rank] if rank < len(decay) else decay[-1])
+        # each hit beyond the first of its signal adds a little, up to a cap
+        evidence += min(w.repeat_bonus_cap, w.repeat_bonus * (escalating - len(codes)))
         lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
         combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
         return combined + relief
@@ -225,7 +248,7 @@ class Assessor:
         strong = [
             (word, value) for word, value in contributions.items() if abs(value) >= w.cue_threshold
         ]
-        strong.sort(key=lambda item: -abs(item[1]))
+        strong.sort(key=lambda item: (-abs(item[1]), item[0]))  # ties by word: same every run
         cues: list[Cue] = []
         for word, value in strong[: w.max_cues]:
             start = find_word(lower, word)
@@ -261,20 +284,6 @@ def _merge_overlapping(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _has_run(lower: str) -> bool:
-    """Cheap pre-check for letters repeated three times ("soooo").
-
-    Twenty-six substring searches beat the regex, whose back-reference is tried at every letter.
-    """
-    for triple in _TRIPLE_LETTERS:  # noqa: SIM110 - a plain loop beats any() on this hot path
-        if triple in lower:
-            return True
-    return False
-
-
-_TRIPLE_LETTERS = tuple(letter * 3 for letter in string.ascii_lowercase)
-
-
 class _Verdict(enum.Enum):
     ACCEPTED = "accepted"
     NEGATED = "negated"
@@ -305,6 +314,11 @@ def _negated(before: str) -> bool:
     if _NEGATION_BEFORE.search(lower) is None or _NEVER_SO.search(lower) is not None:
         return False
     return _RHETORICAL_QUESTION.match(lower) is None
+
+
+def _in_context(body: str, hits: list[Hit]) -> list[Hit]:
+    """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings."""
+    return _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
 
 
 _INTENSIFIER = re.compile(
@@ -408,19 +422,29 @@ def _stage_of(score: float) -> Stage:
 
 
 def _signals(prepared: PreparedText, hits: list[Hit]) -> tuple[Signal, ...]:
-    if not hits:
-        return ()
     signals: dict[tuple[str, int, int], Signal] = {}
     verbatim = prepared.is_verbatim
+    original = prepared.original
     for code, start, end, weight, rule in hits:
-        o_start, o_end = (start, end) if verbatim else prepared.span_in_original(start, end)
-        key = (code, o_start, o_end)
+        if not verbatim:
+            start, end = prepared.span_in_original(start, end)
+        key = (code, start, end)
         existing = signals.get(key)
         if existing is None or abs(weight) > abs(existing.weight):
-            signals[key] = Signal(
-                code, o_start, o_end, prepared.original[o_start:o_end], weight, rule
+            signals[key] = _new_signal(
+                Signal, (code, start, end, original[start:end], weight, rule)
             )
-    return tuple(sorted(signals.values(), key=lambda s: (s.start, s.end, s.code)))
+    if len(signals) == 1:
+        return tuple(signals.values())
+    return tuple(sorted(signals.values(), key=_signal_position))
+
+
+# Builds a Signal without the Python-level __new__ a named tuple has, in field order.
+_new_signal = tuple.__new__
+
+
+def _signal_position(signal: Signal) -> tuple[int, int, str]:
+    return (signal.start, signal.end, signal.code)
 
 
 @functools.cache

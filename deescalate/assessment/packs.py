@@ -102,26 +102,40 @@ class CompiledPack:
     always: tuple[int, ...]
     languages: frozenset[str]
     when_pattern: re.Pattern[str] | None = None
+    # per matcher, the required word positions besides its trigger (see candidates)
+    others: tuple[tuple[frozenset[str], ...], ...] = ()
+    # the ``always`` matchers that have no ``when_chars``, and the ASCII ``when_chars`` of all
+    ungated: tuple[int, ...] = ()
+    ascii_when_chars: str = ""
 
     def when_chars_in(self, text: str) -> frozenset[str]:
         """Which of the patterns' ``when_chars`` occur in ``text``, found in one search."""
         if self.when_pattern is None:
             return frozenset()
+        if text.isascii():  # most texts: only the ASCII characters can be there
+            return frozenset(c for c in self.ascii_when_chars if c in text)
         return frozenset(self.when_pattern.findall(text))
 
-    def candidates(self, words: set[str]) -> list[Matcher]:
-        """The matchers whose required words all occur in ``words`` (lower-case tokens)."""
-        chosen: set[int] = set(self.always)
+    def candidates(self, words: set[str], present: frozenset[str] = frozenset()) -> list[Matcher]:
+        """The matchers whose required words all occur in ``words`` (lower-case tokens).
+
+        ``present`` is :meth:`when_chars_in` of the text: while it is empty, the ``always``
+        matchers gated by ``when_chars`` are left out (the caller still asks
+        :meth:`Matcher.worth_trying` of each pattern).
+        """
+        found = list(self.always if present else self.ungated)
+        others = self.others
         index = self.by_trigger
         for word in self.trigger_words.intersection(words):
-            chosen.update(index[word])
-        matchers = self.matchers
-        found = []
-        for i in sorted(chosen):
-            phrase = matchers[i].phrase
-            if phrase is None or phrase.possible_given_trigger(words):
-                found.append(matchers[i])
-        return found
+            for i in index[word]:
+                for need in others[i]:
+                    if need.isdisjoint(words):
+                        break
+                else:
+                    found.append(i)
+        if len(found) > 1:
+            found = sorted(set(found))  # a matcher is indexed by each word of its trigger
+        return list(map(self.matchers.__getitem__, found))  # no comprehension frame: hot path
 
 
 def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
@@ -262,4 +276,14 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
         always=tuple(always),
         languages=frozenset(languages),
         when_pattern=_char_class(c for m in matchers for c in m.when_chars),
+        others=tuple(
+            tuple(need for need in m.phrase.requirements if need is not m.phrase.trigger)
+            if m.phrase is not None
+            else ()
+            for m in matchers
+        ),
+        ungated=tuple(i for i in always if not matchers[i].when_chars),
+        ascii_when_chars="".join(
+            sorted({c for m in matchers for c in m.when_chars if c.isascii()})
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from deescalate.stages import Stage
 
@@ -25,13 +25,13 @@ INCONVENIENCE_SIGNALS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(NamedTuple):
     """Evidence for a stage: a taxonomy signal code and the text that shows it.
 
     ``start`` and ``end`` are character offsets into the text given to ``assess`` (the original,
     before markup, quotes and signatures were set aside); ``weight`` is the signal's contribution
-    in stage units; ``rule`` names the rule or detector that found it.
+    in stage units; ``rule`` names the rule or detector that found it. Immutable; a named tuple,
+    so cheap to make in bulk.
     """
 
     code: str
