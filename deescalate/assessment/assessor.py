@@ -159,7 +159,7 @@ class Assessor:
             evidence = [lower[hit[1] : hit[2]] for hit in hits]
             evidence.extend(lower[start:end] for start, end in negated)
             counted = word_set.difference(text_words(" ".join(evidence)))
-        lexicon_total, contributions = self.lexicon.contributions(counted)
+        lexicon_total, known = self.lexicon.total(counted)
         score = _score(self._combine(hits, lexicon_total))
         prepared = prepared or PreparedText(original=original, text=original)
         signals = _signals(prepared, hits) if hits else ()
@@ -167,7 +167,7 @@ class Assessor:
             stage=_stage_of(score),
             score=score,
             signals=signals,
-            cue_source=functools.partial(self._cues, prepared, lower, contributions),
+            cue_source=functools.partial(self._cues, prepared, lower, known),
             wants_handoff=any(hit[0] == _HANDOFF for hit in hits),
             language=language,
             assessed_chars=len(body),
@@ -207,8 +207,11 @@ class Assessor:
                 spans = (m.span() for m in matcher.pattern.finditer(body) if m.end() > m.start())
             else:
                 continue
+            conditional = rule.conditional
             for start, end in spans:
-                verdict = _verdict(rule, body, start, end, quotes)
+                if quotes and not rule.in_quotes and _inside(start, end, quotes):
+                    continue  # reported words, not the writer's own
+                verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
                 if verdict is _Verdict.ACCEPTED:
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
                 elif verdict is _Verdict.NEGATED:
@@ -241,13 +244,10 @@ class Assessor:
         combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
         return combined + relief
 
-    def _cues(
-        self, prepared: PreparedText, lower: str, contributions: dict[str, float]
-    ) -> tuple[Cue, ...]:
+    def _cues(self, prepared: PreparedText, lower: str, known: set[str]) -> tuple[Cue, ...]:
         w = self.weights
-        strong = [
-            (word, value) for word, value in contributions.items() if abs(value) >= w.cue_threshold
-        ]
+        weights = self.lexicon.weights
+        strong = [(word, weights[word]) for word in known if abs(weights[word]) >= w.cue_threshold]
         strong.sort(key=lambda item: (-abs(item[1]), item[0]))  # ties by word: same every run
         cues: list[Cue] = []
         for word, value in strong[: w.max_cues]:
@@ -290,11 +290,8 @@ class _Verdict(enum.Enum):
     VETOED = "vetoed"
 
 
-def _verdict(
-    rule: CompiledRule, body: str, start: int, end: int, quotes: list[tuple[int, int]]
-) -> _Verdict:
-    if not rule.in_quotes and any(q_start <= start and end <= q_end for q_start, q_end in quotes):
-        return _Verdict.VETOED
+def _verdict(rule: CompiledRule, body: str, start: int, end: int) -> _Verdict:
+    """What the words around a match of a conditional rule make of it."""
     before = body[max(0, start - 40) : start]
     # A hashtag stands on its own ("not my address #fuming"): words before it do not negate it.
     if rule.negatable and body[start - 1 : start] != "#" and _negated(before):
@@ -304,6 +301,11 @@ def _verdict(
     if rule.unless_after is not None and rule.unless_after.search(body[end : end + 40]):
         return _Verdict.VETOED
     return _Verdict.ACCEPTED
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when ``[start, end)`` lies within one of ``spans``."""
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def _negated(before: str) -> bool:
@@ -317,7 +319,10 @@ def _negated(before: str) -> bool:
 
 
 def _in_context(body: str, hits: list[Hit]) -> list[Hit]:
-    """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings."""
+    """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings.
+
+    Each pass changes ``hits`` in place and returns it.
+    """
     return _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
 
 
@@ -331,13 +336,11 @@ _INTENSIFIABLE = ("expresses-", "profanity")
 
 def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
     """A stated emotion after an intensifier ("so angry", "really disappointed") weighs more."""
-    result: list[Hit] = []
-    for hit in hits:
+    for index, hit in enumerate(hits):
         code, start = hit[0], hit[1]
         if code.startswith(_INTENSIFIABLE) and _INTENSIFIER.search(body, max(0, start - 16), start):
-            hit = (code, hit[1], hit[2], hit[3] + 0.5, hit[4] + "+intensifier")
-        result.append(hit)
-    return result
+            hits[index] = (code, start, hit[2], hit[3] + 0.5, hit[4] + "+intensifier")
+    return hits
 
 
 _THIRD_PERSON = re.compile(
@@ -352,8 +355,7 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
 
     A stated emotion whose clause names a third person and no first person weighs half.
     """
-    result: list[Hit] = []
-    for hit in hits:
+    for index, hit in enumerate(hits):
         code, start = hit[0], hit[1]
         # Emoji are the writer's own face, whoever the clause names.
         if code.startswith("expresses-") and hit[3] > 0 and body[start].isalpha():
@@ -362,25 +364,26 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
             if breaks:
                 clause = clause[breaks[-1].end() :]
             if _THIRD_PERSON.search(clause) and not _FIRST_PERSON.search(clause):
-                hit = (code, start, hit[2], hit[3] * _THIRD_PERSON_FACTOR, hit[4] + "+third-person")
-        result.append(hit)
-    return result
+                weight = hit[3] * _THIRD_PERSON_FACTOR
+                hits[index] = (code, start, hit[2], weight, hit[4] + "+third-person")
+    return hits
 
 
 def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
-    praise = [hit for hit in hits if hit[0] == _DE_ESCALATING]
+    for hit in hits:  # most texts hold no praise: a loop that stops at the first
+        if hit[0] == _DE_ESCALATING:
+            break
+    else:
+        return hits
     complaints = [hit for hit in hits if hit[3] > 0 and hit[0] != "shouting"]
-    if not praise or not complaints:
+    if not complaints:
         return hits
     sentences = split_sentences(body)
-    result: list[Hit] = []
-    for hit in hits:
+    for index, hit in enumerate(hits):
         if hit[0] == _DE_ESCALATING and _shares_sentence(hit, complaints, sentences):
-            result.append(("sarcasm", hit[1], hit[2], _SARCASM_WEIGHT, hit[4] + "+complaint"))
-        else:
-            result.append(hit)
-    return result
+            hits[index] = ("sarcasm", hit[1], hit[2], _SARCASM_WEIGHT, hit[4] + "+complaint")
+    return hits
 
 
 def _shares_sentence(hit: Hit, others: list[Hit], sentences: list[tuple[int, int]]) -> bool:

@@ -29,10 +29,18 @@ class Lexicon:
         The model was fitted on word presence, negators included ("not" carries its own weight),
         so words count as they are; negation of stated emotions is the rule packs' job.
         """
-        # Look the few words up one by one: ``weights.keys() & words`` would copy every key.
+        total, known = self.total(words)
         weights = self.weights
-        seen = {word: weights[word] for word in words if word in weights}
-        return sum(seen.values()), seen
+        return total, {word: weights[word] for word in known}
+
+    def total(self, words: set[str]) -> tuple[float, set[str]]:
+        """The summed weight of the distinct words present, and which of them the lexicon knows.
+
+        :meth:`contributions` without building the mapping, for callers that may never need it.
+        """
+        # A set of words smaller than the lexicon is intersected by looking each word up, in C.
+        known = self.weights.keys() & words
+        return sum(map(self.weights.__getitem__, known)), known
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:

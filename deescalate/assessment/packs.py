@@ -73,6 +73,11 @@ class CompiledRule:
     unless_after: re.Pattern[str] | None
     source: str
 
+    @property
+    def conditional(self) -> bool:
+        """True when the words around a match can negate or veto it."""
+        return self.negatable or self.unless_before is not None or self.unless_after is not None
+
 
 @dataclass(frozen=True, slots=True)
 class Matcher:

@@ -105,3 +105,28 @@ def test_assess_many_matches_assess() -> None:
     """The batch form gives the same results in the same order."""
     texts = ["thanks!", "THIS IS THE THIRD TIME", "where is it"]
     assert [a.stage for a in Assessor().assess_many(texts)] == [assess(t).stage for t in texts]
+
+
+def test_lexicon_total_and_contributions_agree() -> None:
+    """The summed weight counts each known word once and ignores words the lexicon lacks."""
+    from deescalate.assessment.lexicon import Lexicon
+
+    lexicon = Lexicon({"furious": 0.9, "thanks": -0.4, "late": 0.25}, 0.1)
+    total, known = lexicon.total({"furious", "late", "zebra"})
+    assert known == {"furious", "late"}
+    assert total == pytest.approx(1.15)
+    assert lexicon.contributions({"furious", "late", "zebra"}) == (
+        pytest.approx(1.15),
+        {"furious": 0.9, "late": 0.25},
+    )
+    assert lexicon.total(set()) == (0, set())
+
+
+def test_cues_with_equal_weights_come_in_the_same_order_every_run() -> None:
+    """Ties between equally weighted words are broken by the word, not by set order."""
+    from deescalate.assessment.lexicon import Lexicon
+
+    words = ["blick", "dorp", "fepp", "gazz", "jint", "klor", "mirv", "plon", "quib"]
+    lexicon = Lexicon(dict.fromkeys(words, 0.3), 0.0)
+    cues = Assessor(lexicon=lexicon).assess(" ".join(reversed(words))).cues
+    assert sorted(cue.text for cue in cues) == words[:8]
