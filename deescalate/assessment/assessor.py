@@ -167,7 +167,8 @@ class Assessor:
             stage=_stage_of(score),
             score=score,
             signals=signals,
-            cue_source=functools.partial(self._cues, prepared, lower, known),
+            # a tuple: a set of the same words takes about twice the memory, kept per result
+            cue_source=functools.partial(self._cues, prepared, tuple(known)),
             wants_handoff=any(hit[0] == _HANDOFF for hit in hits),
             language=language,
             assessed_chars=len(body),
@@ -244,7 +245,8 @@ class Assessor:
         combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
         return combined + relief
 
-    def _cues(self, prepared: PreparedText, lower: str, known: set[str]) -> tuple[Cue, ...]:
+    def _cues(self, prepared: PreparedText, known: tuple[str, ...]) -> tuple[Cue, ...]:
+        lower = prepared.text[: self.max_chars].lower()  # as assess saw it: not kept per result
         w = self.weights
         weights = self.lexicon.weights
         strong = [(word, weights[word]) for word in known if abs(weights[word]) >= w.cue_threshold]
