@@ -330,6 +330,11 @@ def _token_requirement(token: str) -> frozenset[str] | None:
             choice.endswith("*") and len(pieces) == 1 and choice[:-1].lower() == pieces[0]
         ):
             return None
+        if len(pieces) > 1 and choice.isalnum():
+            # one word with letters outside ASCII ("inútiles"): the tokenizer keeps its ASCII
+            # pieces ("in", "tiles"), all present wherever it is: the rarest will do
+            words.add(max(pieces, key=lambda piece: _rarity(frozenset([piece]))))
+            continue
         words.add(pieces[0])
         if len(pieces) > 1 and _APOSTROPHES.search(choice):
             # The apostrophe is optional ("you're" also matches "youre"): either form will do.

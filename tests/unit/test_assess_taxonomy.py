@@ -61,6 +61,19 @@ def test_calm_threat_carries_the_signal_at_a_low_stage() -> None:
     assert Stage.FRUSTRATED <= result.stage <= Stage.UPSET
 
 
+@pytest.mark.parametrize(
+    ("text", "sarcastic"),
+    [
+        ("Best airline ever #not", True),
+        ("Lovely queue today #Sarcasm", True),
+        ("It is not my fault, not at all", False),
+        ("Waiting again #notfair", False),
+    ],
+)
+def test_a_sarcasm_hashtag_is_sarcasm(text: str, sarcastic: bool) -> None:
+    assert ("sarcasm-hashtag" in {s.rule for s in assess(text).signals}) is sarcastic
+
+
 def test_sarcastic_praise_is_sarcasm() -> None:
     """Praise next to a complaint in one sentence is read as sarcasm."""
     result = assess("Great job, really, third outage this week.")

@@ -48,6 +48,14 @@ def test_the_index_word_is_the_rarest_required_word() -> None:
     assert compile_phrase("(it's|it is) our policy").trigger == frozenset({"policy"})
 
 
+def test_a_word_with_letters_outside_ascii_is_indexed_by_its_rarest_piece() -> None:
+    """ "inútiles" tokenizes as "in" and "tiles": the index waits for "tiles", not any "in"."""
+    compiled = compile_phrase("inútiles")
+    assert compiled.trigger == frozenset({"tiles"})
+    assert compiled.possible(set(text_words("son unos inútiles")))
+    assert spans("inútiles", "Son unos INÚTILES.") == ["INÚTILES"]
+
+
 def test_every_required_position_is_screened() -> None:
     compiled = compile_phrase("you (should have|should've) (called|read)")
     assert compiled.possible(set(text_words("you should have called")))
