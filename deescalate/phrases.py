@@ -87,12 +87,22 @@ class CompiledPhrase:
         return True
 
 
+_PLAIN_WORD_CHOICE = re.compile(r"[^\W_]+(?:\|[^\W_]+)+")
+_TRIPLE_LETTER = re.compile(r"(\w)\1\1")
+
+
 def phrase_alternatives(phrase: str) -> list[str]:
     """A phrase that is one choice of sequences, "(a b|c d)", as one phrase per sequence.
 
     Each sequence is then indexed by its own rarest word instead of the whole choice being tried
     whenever any of its first words (often common ones) occurs.
     """
+    if _PLAIN_WORD_CHOICE.fullmatch(phrase) and not _TRIPLE_LETTER.search(phrase):
+        # "angry|furious|livid": each word is its own phrase, searched only where it occurs. At
+        # any position at most one whole plain word can match, so the spans are the same. A word
+        # with a letter three times ("grrr") stays in its choice: the assessor's words have such
+        # runs folded to two, so it could never be indexed by itself.
+        return phrase.split("|")
     if not (phrase.startswith("(") and phrase.endswith(")")) or phrase.count("(") != 1:
         return [phrase]
     choices = [choice.strip() for choice in phrase[1:-1].split("|")]

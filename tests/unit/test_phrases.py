@@ -56,6 +56,20 @@ def test_a_word_with_letters_outside_ascii_is_indexed_by_its_rarest_piece() -> N
     assert spans("inútiles", "Son unos INÚTILES.") == ["INÚTILES"]
 
 
+def test_a_choice_of_plain_words_becomes_one_phrase_per_word() -> None:
+    from deescalate.phrases import phrase_alternatives
+
+    assert phrase_alternatives("angry|furious|livid") == ["angry", "furious", "livid"]
+    # apostrophes, stems, optional words and letters three times in a row stay together
+    for phrase in ("you're|youre", "furious|rag*", "angry|mad?", "grr|grrr", "so angry|mad"):
+        assert phrase_alternatives(phrase) == [phrase]
+    text = "Angry, furious and livid: furiously angry"
+    together = spans("angry|furious|livid", text)
+    assert together == ["Angry", "furious", "livid", "angry"]
+    apart = [s for word in ("angry", "furious", "livid") for s in spans(word, text)]
+    assert sorted(apart) == sorted(together)
+
+
 def test_every_required_position_is_screened() -> None:
     compiled = compile_phrase("you (should have|should've) (called|read)")
     assert compiled.possible(set(text_words("you should have called")))
