@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ _RHETORICAL_QUESTION = re.compile(
     r"\W*(?:and\s+|so\s+)?(?:(?:is|was|are|were|does|did)(?:n['’]?t|\s+not)\s+(?:it|this|that|these|those)"
     r"|(?:is|was|are|were)\s+(?:it|this|that|these|those)\s+not)\b"
 )
+_TEXT_TYPES = (str, bytes, bytearray)
+_CODE_OF = operator.itemgetter(0)  # a hit's signal code
 _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
@@ -124,9 +127,12 @@ class Assessor:
 
     def assess(self, text: str | bytes) -> Assessment:
         """Rate one customer message; see :func:`deescalate.assessment`."""
-        if not isinstance(text, str | bytes | bytearray):
+        if isinstance(text, str) and text.isascii():
+            original = text  # plain ASCII is its own decoding: no call for the commonest text
+        elif isinstance(text, _TEXT_TYPES):
+            original = decode_text(bytes(text) if isinstance(text, bytearray) else text)
+        else:
             raise InputError(f"assess() takes text (str or bytes), not {type(text).__name__}")
-        original = decode_text(bytes(text) if isinstance(text, bytearray) else text)
         prepared = prepared_if_changed(original)  # None for most messages: plain text
         body = original if prepared is None else prepared.text
         notes: list[str] = []
@@ -165,15 +171,14 @@ class Assessor:
             counted = word_set.difference(text_words(" ".join(evidence)))
         lexicon_total, known = self.lexicon.total(counted)
         score = _score(self._combine(hits, lexicon_total))
-        prepared = prepared or PreparedText(original=original, text=original)
-        signals = _signals(prepared, hits) if hits else ()
+        signals = _signals(original, prepared, hits) if hits else ()
         return Assessment(
             stage=_stage_of(score),
             score=score,
             signals=signals,
             # a tuple: a set of the same words takes about twice the memory, kept per result
-            cue_source=functools.partial(self._cues, prepared, tuple(known)),
-            wants_handoff=any(hit[0] == _HANDOFF for hit in hits),
+            cue_source=functools.partial(self._cues, original, prepared, tuple(known)),
+            wants_handoff=_HANDOFF in map(_CODE_OF, hits),
             language=language,
             assessed_chars=len(body),
             notes=tuple(notes),
@@ -249,8 +254,11 @@ class Assessor:
         combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
         return combined + relief
 
-    def _cues(self, prepared: PreparedText, known: tuple[str, ...]) -> tuple[Cue, ...]:
-        lower = prepared.text[: self.max_chars].lower()  # as assess saw it: not kept per result
+    def _cues(
+        self, original: str, prepared: PreparedText | None, known: tuple[str, ...]
+    ) -> tuple[Cue, ...]:
+        body = original if prepared is None else prepared.text
+        lower = body[: self.max_chars].lower()  # as assess saw it: not kept per result
         w = self.weights
         weights = self.lexicon.weights
         strong = [(word, weights[word]) for word in known if abs(weights[word]) >= w.cue_threshold]
@@ -260,8 +268,10 @@ class Assessor:
             start = find_word(lower, word)
             if start < 0:
                 continue
-            o_start, o_end = prepared.span_in_original(start, start + len(word))
-            cues.append(Cue(o_start, o_end, prepared.original[o_start:o_end], value))
+            o_start, o_end = start, start + len(word)
+            if prepared is not None:
+                o_start, o_end = prepared.span_in_original(o_start, o_end)
+            cues.append(Cue(o_start, o_end, original[o_start:o_end], value))
         cues.sort(key=lambda cue: cue.start)
         return tuple(cues)
 
@@ -432,12 +442,11 @@ def _stage_of(score: float) -> Stage:
     return Stage.from_rank(int(score * _STAGE_COUNT))
 
 
-def _signals(prepared: PreparedText, hits: list[Hit]) -> tuple[Signal, ...]:
+def _signals(original: str, prepared: PreparedText | None, hits: list[Hit]) -> tuple[Signal, ...]:
+    """The hits as signals with spans in ``original`` (``prepared`` is None for plain text)."""
     signals: dict[tuple[str, int, int], Signal] = {}
-    verbatim = prepared.is_verbatim
-    original = prepared.original
     for code, start, end, weight, rule in hits:
-        if not verbatim:
+        if prepared is not None:
             start, end = prepared.span_in_original(start, end)
         key = (code, start, end)
         existing = signals.get(key)
