@@ -50,6 +50,15 @@ _NEGATION_BEFORE = re.compile(
     # "it's not that I'm angry", "not because I am upset": the denial reaches three words on
     r"|(?:\bnot|n['’]t|\b(?:isnt|wasnt|aint))\s+(?:that|because)\b(?:\W+\w+){0,3}\W*$"
 )
+# Every match of _NEGATION_BEFORE holds one of these among the last five runs of word characters
+# ("n't" is the run "t"; "not that a b c" is the longest reach), so their absence there is a
+# cheap screen; it looks six back to be safe.
+_NEGATORS = frozenset(
+    "not no never nothing without hardly nor cannot dont doesnt didnt isnt wasnt arent werent "
+    "havent hasnt hadnt cant wont wouldnt couldnt shouldnt aint t".split()
+)
+_NEGATION_REACH = 6
+_WORD_RUN = re.compile(r"\w+")
 # "never been so offended" intensifies rather than negates.
 _NEVER_SO = re.compile(
     r"\bnever (?:been|felt|was|seen|heard|had) (?:so|this|more|such)\W*(?:\w+\W+)?$"
@@ -326,6 +335,8 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _negated(before: str) -> bool:
     lower = before.lower()
+    if _NEGATORS.isdisjoint(_WORD_RUN.findall(lower)[-_NEGATION_REACH:]):
+        return False  # no negator near enough: most texts, without the slow search below
     breaks = list(_CLAUSE_BREAK.finditer(lower))
     if breaks:
         lower = lower[breaks[-1].end() :]
