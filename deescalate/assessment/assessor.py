@@ -17,6 +17,7 @@ from deescalate.assessment.detectors import (
     PunctuationDetector,
     ShoutingDetector,
     detect_language,
+    inside_any,
     loudness_screen,
     quoted_spans,
 )
@@ -37,7 +38,6 @@ __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "d
 
 Detector = Callable[[str], list[Hit]]
 
-_WORDS = re.compile(r"[a-z0-9]+")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
 # The check before folding: "\1\1" searches faster than "\1{2,}" and finds the same texts.
 _TRIPLE_LETTER = re.compile(r"([a-z])\1\1")
@@ -228,7 +228,7 @@ class Assessor:
                 continue
             conditional = rule.conditional
             for start, end in spans:
-                if quotes and not rule.in_quotes and _inside(start, end, quotes):
+                if quotes and not rule.in_quotes and inside_any(start, end, quotes):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
                 if verdict is _Verdict.ACCEPTED:
@@ -326,11 +326,6 @@ def _verdict(rule: CompiledRule, body: str, start: int, end: int) -> _Verdict:
     if rule.unless_after is not None and rule.unless_after.search(body[end : end + 40]):
         return _Verdict.VETOED
     return _Verdict.ACCEPTED
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """True when ``[start, end)`` lies within one of ``spans``."""
-    return any(a <= start and end <= b for a, b in spans)
 
 
 def _negated(before: str) -> bool:

@@ -17,6 +17,7 @@ __all__ = [
     "PunctuationDetector",
     "ShoutingDetector",
     "detect_language",
+    "inside_any",
     "loudness_screen",
     "quoted_spans",
 ]
@@ -279,6 +280,11 @@ def _trimmed(text: str) -> tuple[int, int]:
 
 _DOUBLE_QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”")
 _SINGLE_QUOTED = re.compile(r"(?<!\w)'[^'\n]{2,200}'(?!\w)")
+
+
+def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when ``[start, end)`` lies within one of ``spans`` (such as :func:`quoted_spans`)."""
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

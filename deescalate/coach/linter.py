@@ -12,6 +12,7 @@ from deescalate.assessment.detectors import (
     DEFAULT_ACRONYMS,
     PunctuationDetector,
     ShoutingDetector,
+    inside_any,
     loudness_screen,
     quoted_spans,
 )
@@ -193,7 +194,7 @@ class Coach:
         hits: list[_Hit] = []
         for check in checks:
             for start, end in find_all(check.phrase, body, lower):
-                if quotes and not check.in_quotes and _inside(start, end, quotes):
+                if quotes and not check.in_quotes and inside_any(start, end, quotes):
                     continue
                 if customer_words and lower[start:end] in customer_words:
                     continue  # the agent is quoting the customer's own words
@@ -217,11 +218,11 @@ class Coach:
         hits: list[_Hit] = []
         if capitals:
             for _, start, end, _, _ in self._shouting.unscreened(body):
-                if not (quotes and _inside(start, end, quotes)):
+                if not (quotes and inside_any(start, end, quotes)):
                     hits.append((rule, start, end, rule.suggestion, None))
         if marks:
             for _, start, end, _, _ in self._punctuation.unscreened(body):
-                if not (quotes and _inside(start, end, quotes)):
+                if not (quotes and inside_any(start, end, quotes)):
                     # "Thanks!!" is enthusiasm more often than a raised voice: a suggestion only
                     mild = Severity.SUGGESTION if end - start == 2 else None
                     hits.append((rule, start, end, rule.suggestion, mild))
@@ -246,11 +247,6 @@ class Coach:
 # Builds a Finding without the Python-level __new__ a named tuple has: one per finding, on the
 # hot path. The fields go in the order Finding declares them.
 _new_finding = tuple.__new__
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """True when ``[start, end)`` lies within one of ``spans``."""
-    return any(a <= start and end <= b for a, b in spans)
 
 
 def _without_nested(findings: list[Finding]) -> list[Finding]:
