@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deescalate import Assessor, RulePackError
 from deescalate.assessment.packs import builtin_pack_paths, compile_packs, load_pack
@@ -195,3 +197,45 @@ rules:
     assessor = Assessor([write(tmp_path, body)], builtin=False, lexicon=False)
     assert "expresses-anger" not in assessor.assess("road rage again").codes
     assert "expresses-anger" in assessor.assess("#road rage again").codes
+
+
+def _pack_words() -> list[str]:
+    import re as _re
+
+    from deescalate.assessment import default_assessor
+
+    words: set[str] = set()
+    for matcher in default_assessor().pack.matchers:
+        if matcher.phrase is not None:
+            words.update(_re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", matcher.phrase.phrase))
+    return sorted(words)
+
+
+_PACK_WORDS = _pack_words()
+_PACK_TEXTS = st.lists(
+    st.sampled_from(_PACK_WORDS) | st.sampled_from(["#", " ", "!", "45", "😡", "*", ", "]),
+    min_size=1,
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_PACK_TEXTS)
+def test_the_index_never_holds_back_a_matcher_that_matches(text: str) -> None:
+    """Every built-in matcher that finds something in a text is among its candidates."""
+    from deescalate.assessment import default_assessor
+    from deescalate.phrases import find_all, text_words
+
+    pack = default_assessor().pack
+    lower = text.lower()
+    candidates = set(map(id, pack.candidates(set(text_words(lower)), pack.when_chars_in(text))))
+    for matcher in pack.matchers:
+        if matcher.phrase is not None:
+            found = bool(find_all(matcher.phrase, text, lower))
+        else:
+            assert matcher.pattern is not None
+            found = matcher.pattern.search(text) is not None and (
+                not matcher.when_chars or not matcher.when_chars.isdisjoint(text)
+            )
+        if found:
+            assert id(matcher) in candidates, matcher.rule.id
