@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deescalate import (
     Coach,
@@ -183,3 +185,36 @@ def test_steps_are_found_with_evidence() -> None:
     assert steps_shown(text) == {"apologize", "acknowledge", "restate", "next-step"}
     for evidence in find_steps(text):
         assert text[evidence.start : evidence.end] == evidence.text
+
+
+def _coach_words() -> list[str]:
+    import re
+
+    from deescalate.coach import default_coach
+
+    words: set[str] = set()
+    for check in default_coach().rule_set.checks:
+        words.update(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", check.phrase.phrase))
+    return sorted(words)
+
+
+_DRAFT_TEXTS = st.lists(
+    st.sampled_from(_coach_words()) | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),
+    min_size=1,
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DRAFT_TEXTS)
+def test_the_check_index_never_holds_back_a_check_that_matches(draft: str) -> None:
+    """Every built-in phrase check that finds something in a draft is among its candidates."""
+    from deescalate.coach import default_coach
+    from deescalate.phrases import find_all
+
+    coach = default_coach()
+    lower = draft.lower()
+    candidates = set(map(id, coach._index.candidates_in(lower)))
+    for check in coach.rule_set.checks:
+        if find_all(check.phrase, draft, lower):
+            assert id(check) in candidates, check.rule.name
