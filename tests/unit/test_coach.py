@@ -18,6 +18,7 @@ from deescalate import (
     lint_reply,
 )
 from deescalate.coach import find_steps, steps_shown
+from tests.unit.phrase_samples import realize
 
 ANGRY_CUSTOMER = "You're not listening! The engineer never came and I took the day off for nothing."
 
@@ -187,21 +188,23 @@ def test_steps_are_found_with_evidence() -> None:
         assert text[evidence.start : evidence.end] == evidence.text
 
 
-def _coach_words() -> list[str]:
+def _coach_samples() -> list[str]:
+    """The words of the coach's phrases, and a text each phrase matches."""
     import re
 
     from deescalate.coach import default_coach
 
-    words: set[str] = set()
+    samples: set[str] = set()
     for check in default_coach().rule_set.checks:
-        words.update(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", check.phrase.phrase))
-    return sorted(words)
+        samples.update(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", check.phrase.phrase))
+        samples.add(realize(check.phrase.phrase))
+    return sorted(samples)
 
 
 _DRAFT_TEXTS = st.lists(
-    st.sampled_from(_coach_words()) | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),
+    st.sampled_from(_coach_samples()) | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),
     min_size=1,
-    max_size=14,
+    max_size=8,
 ).map(" ".join)
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from deescalate import Assessor, RulePackError
 from deescalate.assessment.packs import builtin_pack_paths, compile_packs, load_pack
+from tests.unit.phrase_samples import realize
 
 
 def write(tmp_path: Path, body: str, name: str = "team.yaml") -> Path:
@@ -199,23 +200,25 @@ rules:
     assert "expresses-anger" in assessor.assess("#road rage again").codes
 
 
-def _pack_words() -> list[str]:
+def _pack_samples() -> list[str]:
+    """The words of the assessor's phrases, and a text each phrase matches."""
     import re as _re
 
     from deescalate.assessment import default_assessor
 
-    words: set[str] = set()
+    samples: set[str] = set()
     for matcher in default_assessor().pack.matchers:
         if matcher.phrase is not None:
-            words.update(_re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", matcher.phrase.phrase))
-    return sorted(words)
+            samples.update(_re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", matcher.phrase.phrase))
+            samples.add(realize(matcher.phrase.phrase))
+    return sorted(samples)
 
 
-_PACK_WORDS = _pack_words()
+_PACK_WORDS = _pack_samples()
 _PACK_TEXTS = st.lists(
     st.sampled_from(_PACK_WORDS) | st.sampled_from(["#", " ", "!", "45", "😡", "*", ", "]),
     min_size=1,
-    max_size=14,
+    max_size=8,
 ).map(" ".join)
 
 

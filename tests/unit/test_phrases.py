@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate.phrases import CompiledPhrase, _tokens, compile_phrase, find_all, text_words
+from tests.unit.phrase_samples import realize_token
 
 
 def spans(phrase: str, text: str) -> list[str]:
@@ -97,18 +98,6 @@ def _whole(compiled: CompiledPhrase) -> CompiledPhrase:
     return dataclasses.replace(compiled, parts=(compiled.regex,))
 
 
-def _realize(token: str) -> str:
-    """Words that one token of a phrase matches (its first choice)."""
-    if token.startswith("{"):
-        return "" if ":" in token else ("3" if token == "{n}" else "word")
-    if token.endswith("?"):
-        return ""
-    if token.startswith("("):
-        return " ".join(filter(None, map(_realize, _tokens(token[1:-1].split("|")[0]))))
-    word = token.split("|")[0]
-    return word[:-1] + "ed" if word.endswith("*") else word
-
-
 def test_phrases_opening_with_a_mixed_choice_are_split_by_first_letter() -> None:
     split = compile_phrase("(it's|it is|that's|that is) our policy")
     assert [part.pattern[:2] for part in split.parts] == ["(?", "(?"]
@@ -123,7 +112,7 @@ def test_every_sequence_of_a_split_choice_is_found_as_before(compiled: CompiledP
     first, *rest = _tokens(compiled.phrase)
     choices = first[1:-1].split("|") if first.startswith("(") else first.split("|")
     for choice in choices:
-        words = [_realize(token) for token in [*_tokens(choice), *rest]]
+        words = [realize_token(token) for token in [*_tokens(choice), *rest]]
         text = "Well, " + " ".join(filter(None, words)) + " and so on."
         found = find_all(compiled, text, text.lower())
         assert found, (compiled.phrase, text)
