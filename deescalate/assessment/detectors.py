@@ -140,6 +140,8 @@ class ShoutingDetector:
             return None
         if len(loud) >= 3 or (len(loud) == 2 and not _RUN_CUES.isdisjoint(loud)):
             letters = sum(map(len, loud))
+            if words[-1] == "I":
+                end = _without_next_clause_i(text, start, end)
             return ("shouting", start, end, 1.0 if letters >= 8 else 0.8, "capitals-run")
         word = loud[0]
         if self.single_words and len(loud) == 1 and word in self.loud_words and len(word) >= 3:
@@ -147,6 +149,23 @@ class ShoutingDetector:
                 if match.group(0).replace("’", "'") == word:
                     return ("shouting", match.start(), match.end(), 0.6, "capitalized-word")
         return None
+
+
+def _without_next_clause_i(text: str, start: int, end: int) -> int:
+    """The end of a run that closes on a lone "I" opening the next clause ("WRONG. I am").
+
+    The "I" is never loud, so the span stops before it, keeping the marks that end the shout
+    ("READ THE INSTRUCTIONS!!"); an "I" with no clause break before it ("WHY DID I") stays.
+    """
+    if text[end - 1] != "I":
+        return end
+    gap_start = end - 1
+    while gap_start > start and text[gap_start - 1] in _RUN_GAP:
+        gap_start -= 1
+    gap = text[gap_start : end - 1]
+    if not any(mark in gap for mark in ".!?;:-"):
+        return end
+    return gap_start + len(gap) - len(gap.lstrip("!?."))
 
 
 def _ascii_runs(text: str, classes: bytes) -> list[_Run]:

@@ -127,3 +127,21 @@ def test_the_loudness_screen_passes_every_text_a_detector_finds_shouting_in(text
         assert capitals
     if PunctuationDetector().unscreened(text):
         assert marks
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        (
+            "Hi, PLEASE READ THE INSTRUCTIONS!! I know it is a lot of reading for you.",
+            "PLEASE READ THE INSTRUCTIONS!!",
+        ),
+        ("Honestly THIS IS WRONG. I am sorry to say it", "THIS IS WRONG."),
+        ("so STOP IT NOW - I mean it, please", "STOP IT NOW"),
+        ("and WHY DID I even bother with this", "WHY DID I"),
+        ("well I HATE THIS one", "I HATE THIS"),
+    ],
+)
+def test_a_run_stops_before_an_i_that_opens_the_next_clause(text: str, span: str) -> None:
+    (hit,) = ShoutingDetector(single_words=False)(text)
+    assert text[hit[1] : hit[2]] == span
