@@ -65,7 +65,9 @@ class CompiledPhrase:
 
     ``regex`` runs on the lower-cased text; ``fallback`` is its case-insensitive form for the rare
     text whose lower case changes length. ``requirements`` lists, per required position, the
-    words one of which must occur; ``trigger`` is the rarest of them, for indexing.
+    words one of which must occur; ``trigger`` is the rarest of them, for indexing, and
+    ``others`` the rest, rarest first (an index checks them after the trigger, and the rarest is
+    the likeliest to be missing).
     ``word_start`` asks the caller to check that a match does not begin inside a word.
     ``parts`` is ``regex`` split by the first letter of a leading choice (see
     :func:`_by_first_letter`), or ``(regex,)``.
@@ -76,6 +78,7 @@ class CompiledPhrase:
     fallback: re.Pattern[str]
     requirements: tuple[frozenset[str], ...]
     trigger: frozenset[str]
+    others: tuple[frozenset[str], ...]
     word_start: bool
     parts: tuple[re.Pattern[str], ...]
 
@@ -112,6 +115,10 @@ def phrase_alternatives(phrase: str) -> list[str]:
 def compile_phrase(phrase: str) -> CompiledPhrase:
     """Compile one phrase; a ValueError explains what is wrong with it."""
     requirements = _phrase_requirements(phrase)
+    trigger = sorted(requirements, key=_rarity)[-1]
+    others = sorted(
+        (need for need in requirements if need is not trigger), key=_rarity, reverse=True
+    )
     body = _phrase_regex(phrase)
     word_start = body.startswith(_LEAD)
     body = body.removeprefix(_LEAD)
@@ -127,7 +134,8 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
         regex=regex,
         fallback=re.compile(body, re.IGNORECASE),
         requirements=requirements,
-        trigger=sorted(requirements, key=_rarity)[-1],
+        trigger=trigger,
+        others=tuple(others),
         word_start=word_start,
         parts=parts,
     )

@@ -284,12 +284,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
         always=tuple(always),
         languages=frozenset(languages),
         when_pattern=_char_class(c for m in matchers for c in m.when_chars),
-        others=tuple(
-            tuple(need for need in m.phrase.requirements if need is not m.phrase.trigger)
-            if m.phrase is not None
-            else ()
-            for m in matchers
-        ),
+        others=tuple(() if m.phrase is None else m.phrase.others for m in matchers),
         ungated=tuple(i for i in always if not matchers[i].when_chars),
         ascii_when_chars="".join(
             sorted({c for m in matchers for c in m.when_chars if c.isascii()})

@@ -100,10 +100,7 @@ class CheckIndex:
     def __init__(self, rule_set: RuleSet, disabled: frozenset[str]) -> None:
         self._checks = rule_set.checks
         # per check, the required positions besides its trigger
-        self._others = tuple(
-            tuple(need for need in check.phrase.requirements if need is not check.phrase.trigger)
-            for check in rule_set.checks
-        )
+        self._others = tuple(check.phrase.others for check in rule_set.checks)
         by_word: dict[str, list[int]] = {}
         for index, check in enumerate(rule_set.checks):
             if check.rule.name not in disabled:
