@@ -70,7 +70,12 @@ _RHETORICAL_QUESTION = re.compile(
     r"|(?:is|was|are|were)\s+(?:it|this|that|these|those)\s+not)\b"
 )
 _TEXT_TYPES = (str, bytes, bytearray)
-_CODE_OF = operator.itemgetter(0)  # a hit's signal code
+# a hit's signal code, start and end
+_CODE_OF, _START_OF, _END_OF = (
+    operator.itemgetter(0),
+    operator.itemgetter(1),
+    operator.itemgetter(2),
+)
 _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
@@ -293,7 +298,9 @@ def _merge_overlapping(hits: list[Hit]) -> list[Hit]:
     """
     if len(hits) < 2:
         return hits
-    hits.sort(key=lambda hit: (hit[1], -hit[2]))
+    # by start, the longer first: two stable sorts by C-level keys, no Python call per hit
+    hits.sort(key=_END_OF, reverse=True)
+    hits.sort(key=_START_OF)
     kept: list[Hit] = []
     last_of_code: dict[str, int] = {}
     for hit in hits:
@@ -462,15 +469,12 @@ def _signals(original: str, prepared: PreparedText | None, hits: list[Hit]) -> t
             )
     if len(signals) == 1:
         return tuple(signals.values())
-    return tuple(sorted(signals.values(), key=_signal_position))
+    return tuple(sorted(signals.values(), key=_SIGNAL_POSITION))
 
 
 # Builds a Signal without the Python-level __new__ a named tuple has, in field order.
 _new_signal = tuple.__new__
-
-
-def _signal_position(signal: Signal) -> tuple[int, int, str]:
-    return (signal.start, signal.end, signal.code)
+_SIGNAL_POSITION = operator.itemgetter(1, 2, 0)  # (start, end, code)
 
 
 @functools.cache
