@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "CompiledPhrase",
     "compile_phrase",
     "find_all",
+    "indexed_candidates",
     "phrase_alternatives",
     "text_words",
     "word_list_regex",
@@ -88,6 +91,32 @@ class CompiledPhrase:
             if need.isdisjoint(words):
                 return False
         return True
+
+
+def indexed_candidates(
+    triggered: Iterable[str],
+    by_word: Mapping[str, Sequence[int]],
+    others: Sequence[tuple[frozenset[str], ...]],
+    words: AbstractSet[str],
+    found: list[int],
+) -> list[int]:
+    """The shared step of the phrase indexes: which indexed phrases a text's words allow.
+
+    ``triggered`` are the text's words that index phrases, ``by_word`` maps each to the phrases'
+    positions, ``others`` holds each phrase's other required words (``CompiledPhrase.others``),
+    and ``words`` is every word of the text worth knowing. The allowed positions are added to
+    ``found`` (which may hold some already), and it is returned sorted, each position once.
+    """
+    for word in triggered:
+        for index in by_word[word]:
+            for need in others[index]:
+                if need.isdisjoint(words):
+                    break
+            else:
+                found.append(index)
+    if len(found) > 1:
+        found = sorted(set(found))  # a phrase is indexed by each word of its trigger
+    return found
 
 
 _PLAIN_WORD_CHOICE = re.compile(r"[^\W_]+(?:\|[^\W_]+)+")

@@ -41,6 +41,7 @@ from deescalate.packfiles import check_phrases, shipped_files, validate_pack_fil
 from deescalate.phrases import (
     CompiledPhrase,
     compile_phrase,
+    indexed_candidates,
     phrase_alternatives,
     word_list_regex,
 )
@@ -131,18 +132,13 @@ class CompiledPack:
         matchers gated by ``when_chars`` are left out (the caller still asks
         :meth:`Matcher.worth_trying` of each pattern).
         """
-        found = list(self.always if present else self.ungated)
-        others = self.others
-        index = self.by_trigger
-        for word in self.trigger_words.intersection(words):
-            for i in index[word]:
-                for need in others[i]:
-                    if need.isdisjoint(words):
-                        break
-                else:
-                    found.append(i)
-        if len(found) > 1:
-            found = sorted(set(found))  # a matcher is indexed by each word of its trigger
+        found = indexed_candidates(
+            self.trigger_words.intersection(words),
+            self.by_trigger,
+            self.others,
+            words,
+            list(self.always if present else self.ungated),
+        )
         return list(map(self.matchers.__getitem__, found))  # no comprehension frame: hot path
 
 

@@ -28,6 +28,7 @@ from deescalate.phrases import (
     WORD_BYTES,
     CompiledPhrase,
     compile_phrase,
+    indexed_candidates,
     phrase_alternatives,
     word_list_regex,
 )
@@ -130,17 +131,7 @@ class CheckIndex:
         triggered = self._words.intersection(words)
         if not triggered:
             return []
-        others = self._others
-        found: list[int] = []
-        for word in triggered:
-            for index in self._by_word[word]:
-                for need in others[index]:
-                    if need.isdisjoint(words):
-                        break
-                else:
-                    found.append(index)
-        if len(found) > 1:
-            found = sorted(set(found))  # a check is indexed by each word of its trigger
+        found = indexed_candidates(triggered, self._by_word, self._others, words, [])
         return list(map(self._checks.__getitem__, found))  # no comprehension frame: hot path
 
 
