@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from deescalate.phrases import _tokens
 
-__all__ = ["realize", "realize_token"]
+__all__ = ["realize", "realize_token", "samples"]
 
 
 def realize_token(token: str) -> str:
@@ -22,3 +25,12 @@ def realize_token(token: str) -> str:
 def realize(phrase: str) -> str:
     """A text the whole phrase matches (the first choice of every token)."""
     return " ".join(filter(None, map(realize_token, _tokens(phrase))))
+
+
+def samples(phrases: Iterable[str]) -> list[str]:
+    """The words of ``phrases`` and a text each phrase matches, to build test texts from."""
+    found: set[str] = set()
+    for phrase in phrases:
+        found.update(re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", phrase))
+        found.add(realize(phrase))
+    return sorted(found)

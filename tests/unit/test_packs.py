@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate import Assessor, RulePackError
+from deescalate.assessment import default_assessor
 from deescalate.assessment.packs import builtin_pack_paths, compile_packs, load_pack
-from tests.unit.phrase_samples import realize
+from tests.unit.phrase_samples import samples
 
 
 def write(tmp_path: Path, body: str, name: str = "team.yaml") -> Path:
@@ -200,21 +201,9 @@ rules:
     assert "expresses-anger" in assessor.assess("#road rage again").codes
 
 
-def _pack_samples() -> list[str]:
-    """The words of the assessor's phrases, and a text each phrase matches."""
-    import re as _re
-
-    from deescalate.assessment import default_assessor
-
-    samples: set[str] = set()
-    for matcher in default_assessor().pack.matchers:
-        if matcher.phrase is not None:
-            samples.update(_re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", matcher.phrase.phrase))
-            samples.add(realize(matcher.phrase.phrase))
-    return sorted(samples)
-
-
-_PACK_WORDS = _pack_samples()
+_PACK_WORDS = samples(
+    matcher.phrase.phrase for matcher in default_assessor().pack.matchers if matcher.phrase
+)
 _PACK_TEXTS = st.lists(
     st.sampled_from(_PACK_WORDS) | st.sampled_from(["#", " ", "!", "45", "😡", "*", ", "]),
     min_size=1,
@@ -226,7 +215,6 @@ _PACK_TEXTS = st.lists(
 @given(_PACK_TEXTS)
 def test_the_index_never_holds_back_a_matcher_that_matches(text: str) -> None:
     """Every built-in matcher that finds something in a text is among its candidates."""
-    from deescalate.assessment import default_assessor
     from deescalate.phrases import find_all, text_words
 
     pack = default_assessor().pack
