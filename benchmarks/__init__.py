@@ -9,4 +9,5 @@ BENCHMARKS = (
     "benchmarks.bench_lint",
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
+    "benchmarks.bench_hostile",
 )

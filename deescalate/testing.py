@@ -36,7 +36,7 @@ from deescalate.helpdesk import (
     TicketRef,
 )
 
-__all__ = ["Call", "FakeHelpdesk", "FrozenClock"]
+__all__ = ["Call", "FakeHelpdesk", "FrozenClock", "hostile_texts"]
 
 SIGNATURE_HEADER = "x-deescalate-signature"
 
@@ -268,3 +268,66 @@ def _event_from(item: Mapping[str, Any]) -> TicketEvent:
         comment=comment,
         status=item.get("status"),
     )
+
+
+# Each shape repeats one unit: runs of one character, of whitespace and of markup, and words the
+# packs look for, so that a pattern that backtracks over a run shows as a text that never ends.
+_HOSTILE_UNITS: dict[str, str] = {
+    "letters": "a",
+    "capitals": "A",
+    "capital words": "A ",
+    "shouted words": "THIS IS BAD ",
+    "exclamations": "!",
+    "question marks": "?!",
+    "spaces": " ",
+    "tabs": "\t",
+    "newlines": "\n",
+    "carriage returns": "\r",
+    "crlf": "\r\n",
+    "blank quoted lines": ">\n",
+    "quoted lines": "> x\n",
+    "quote marks": '"',
+    "quoted words": '"a ',
+    "apostrophes": "'",
+    "open angles": "<",
+    "tags": "<b>",
+    "open tags": "<a ",
+    "ampersands": "&",
+    "entity starts": "&#",
+    "reply headers": "On Monday wrote:\n",
+    "dashes": "-",
+    "signature lines": "--\n",
+    "underscores": "_",
+    "negations": "not ",
+    "intensifiers": "so ",
+    "second person": "you ",
+    "anger words": "angry furious ",
+    "elongation": "I'm sooooo angry!!! ",
+    "digits": "1",
+    "dots": ".",
+    "commas": ", ",
+    "hashes": "#",
+    "at signs": "@",
+    "links": "http://",
+    "emoji": "\U0001f621",
+    "no-break spaces": "\u00a0",
+    "zero-width spaces": "\u200b",
+    "callbacks": "call you back by ",
+    "promises": "I'll call you back by 3 pm tomorrow. ",
+    "clock times": "by 3pm ",
+    "day words": "tomorrow ",
+    "addresses": "a@b.c ",
+}
+
+
+def hostile_texts(size: int = 100_000) -> dict[str, str]:
+    """Texts of about ``size`` characters built to make text patterns backtrack, by name.
+
+    Each is one short unit repeated (a run of blank lines, of "!", of unclosed tags, of a word
+    the packs look for), then a letter, so a pattern that fails only at the very end is tried at
+    every position. Run your own signal or coach packs over them: a pattern that takes
+    quadratic time on one of these can stall a service on a single hostile message.
+    """
+    if size < 1:
+        raise InputError("size must be at least 1")
+    return {name: unit * max(1, size // len(unit)) + "x" for name, unit in _HOSTILE_UNITS.items()}

@@ -179,8 +179,10 @@ def _strip_html(source: str) -> tuple[str, _OffsetMap]:
     return out.build()
 
 
+# Leading blanks are spaces and tabs only: "^\s*" would run on through every blank line below
+# each line start, which is quadratic on a text of many blank lines.
 _REPLY_HEADER = re.compile(
-    r"^\s*(?:On\b.{0,300}?\bwrote:\s*$"
+    r"^[ \t]*(?:On\b.{0,300}?\bwrote:\s*$"
     r"|-{2,}\s*(?:Original|Forwarded) Message\s*-{2,}"
     r"|_{8,}\s*$"
     r"|From:\s.+\n\s*(?:Sent|Date|To):\s)",

@@ -128,6 +128,7 @@ def find_promises(
     lower = _lower_same_length(text)
     if _MARKER.search(lower) is None:
         return []
+    request_end = _first_request_end(lower)
     for start, end in split_sentences(text):
         sentence = text[start:end]
         if _MARKER.search(lower, start, end) is None:
@@ -135,7 +136,7 @@ def find_promises(
         found = [
             (action, offset)
             for action, offset in _commitments(lower[start:end])
-            if not _REQUEST.search(lower, 0, start + offset)
+            if request_end > start + offset  # no request to the customer before it
         ]
         if not found:
             continue
@@ -164,6 +165,16 @@ def find_promises(
 
 # A promise needs one of these words; texts and sentences without any are skipped cheaply.
 _MARKER = re.compile(r"will|['’]ll|going to|shall|expect")
+
+
+def _first_request_end(lower: str) -> int:
+    """Where the earliest-ending request to the customer ends, or past the end when none does.
+
+    A commitment after such a request waits on the customer ("DM us and we'll call"). Found
+    once per text: searching the text up to each commitment again is quadratic in the number
+    of commitments, and a long reply full of them would take minutes.
+    """
+    return min((match.end() for match in _REQUEST.finditer(lower)), default=len(lower) + 1)
 
 
 def _lower_same_length(text: str) -> str:
