@@ -1,7 +1,8 @@
 """Worst-case time per character on texts built to make patterns backtrack.
 
 Each of ``deescalate.testing.hostile_texts`` (100,000 characters) is read by ``assess``,
-``lint_reply`` (the text as both draft and customer message) and ``find_promises``. The figure
+``lint_reply`` (the text as both draft and customer message), ``find_promises`` and
+``find_problem`` (the restatement macro's choice of problem sentence). The figure
 is the slowest text's time per 1,000 characters against the same function's time per 1,000
 characters on ordinary support messages (the named baseline): a pattern that backtracks over a
 run shows as a ratio in the hundreds or thousands, a linear one as a ratio near 1.
@@ -38,6 +39,7 @@ def _per_kchar(fn: Callable[[str], Any], texts: list[str], runs: int) -> float:
 
 def run(quick: bool) -> list[str]:
     from deescalate import find_promises, lint_reply
+    from deescalate.macros import find_problem
     from deescalate.assessment import Assessor
     from deescalate.testing import hostile_texts
 
@@ -48,6 +50,7 @@ def run(quick: bool) -> list[str]:
         "assess": assessor.assess,
         "lint_reply": lambda text: lint_reply(text, customer=text),
         "find_promises": lambda text: find_promises(text, sent_at=_SENT_AT, tz="UTC"),
+        "find_problem": lambda text: find_problem([text]),
     }
     ordinary = support_messages(2_000)
     hostile = hostile_texts(size)

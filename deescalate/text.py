@@ -19,6 +19,7 @@ __all__ = [
     "prepare",
     "prepared_if_changed",
     "split_sentences",
+    "strip_end",
 ]
 
 
@@ -286,3 +287,30 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if start < end:
         spans.append((start, end))
+
+
+def strip_end(text: str, marks: str = "", *, words: tuple[str, ...] = ()) -> str:
+    """``text`` without its trailing whitespace and ``marks``, and then one trailing word.
+
+    ``words`` are lower-case words that are dropped, with the whitespace and marks around them,
+    when one ends the text as a whole word ("we'll call you, and" -> "we'll call you"). This is
+    what a pattern like ``[\\s,;]*(?:\\b(?:and|so)\\b)?[\\s,;]*$`` does, but in linear time: such a
+    pattern, tried at every position of a long run of marks, takes minutes on a few thousand.
+    """
+    end = _end_without(text, len(text), marks)
+    for word in words:
+        start = end - len(word)
+        if (
+            start >= 0
+            and text[start:end].lower() == word
+            and not (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
+        ):
+            end = _end_without(text, start, marks)
+            break
+    return text[:end]
+
+
+def _end_without(text: str, end: int, marks: str) -> int:
+    while end and (text[end - 1].isspace() or text[end - 1] in marks):
+        end -= 1
+    return end

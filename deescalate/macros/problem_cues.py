@@ -139,8 +139,10 @@ _EN_NOISE = _weighted(
     (r"!{2,}|\?{2,}", 0.5),
 )
 
+# "(?<!\s)": a dash's run of spaces is tried from its first space only; tried from each, a long
+# run of spaces with no dash after it takes quadratic time.
 _EN_CLAUSE_SPLIT = re.compile(
-    r",\s+(?=(?:and|but|so|which|because|yet)\b)|;\s+|\s+[-–—]\s+|:\s+|,\s+(?=(?:my|our|i|the|it|this)\b)",
+    r",\s+(?=(?:and|but|so|which|because|yet)\b)|;\s+|(?<!\s)\s+[-–—]\s+|:\s+|,\s+(?=(?:my|our|i|the|it|this)\b)",
     re.IGNORECASE,
 )
 _EN_LEAD_IN = re.compile(
@@ -203,7 +205,9 @@ _ES_NOISE = _weighted(
 SPANISH = Cues(
     _ES_PROBLEM,
     _ES_NOISE,
-    re.compile(r",\s+(?=(?:y|pero|así que|porque|aunque)\b)|;\s+|\s+[-–—]\s+|:\s+", re.IGNORECASE),
+    re.compile(
+        r",\s+(?=(?:y|pero|así que|porque|aunque)\b)|;\s+|(?<!\s)\s+[-–—]\s+|:\s+", re.IGNORECASE
+    ),
     re.compile(
         r"^(?:(?:hola|bueno|pues|mire|oiga|además|y|pero|otra vez|como ya (?:le |les )?(?:dije|expliqué)|"
         r"el problema es que|lo que pasa es que)[,:]?\s+)+",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from deescalate.macros.paraphrase import to_second_person
 from deescalate.macros.problem_cues import Cues, cues_for
-from deescalate.text import prepare, split_sentences
+from deescalate.text import prepare, split_sentences, strip_end
 
 __all__ = ["ProblemStatement", "find_problem", "to_second_person"]
 
@@ -41,7 +41,7 @@ class ProblemStatement:
     score: float
 
 
-_TRAILING = re.compile(r"[\s.!?…,;:]+$")
+_TRAILING_MARKS = ".!?…,;:"
 _LEADING = re.compile(r"^[\s¿¡]+")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _WORD = re.compile(r"[\w'’]+")
@@ -114,7 +114,7 @@ def find_problem(messages: Sequence[str], *, language: str = "en") -> ProblemSta
         if lead and lead.end() < len(clause):
             clause_start += lead.end()
             clause = clause[lead.end() :]
-    clause = _TRAILING.sub("", clause)
+    clause = strip_end(clause, _TRAILING_MARKS)
     clause_end = clause_start + len(clause)
     original = prepare(messages[index])
     span = original.span_in_original(start + clause_start, start + clause_end)

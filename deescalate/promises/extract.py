@@ -17,7 +17,7 @@ from deescalate.errors import InputError
 from deescalate.promises.due import resolve_due
 from deescalate.promises.model import Promise
 from deescalate.promises.timexpr import find_time_expressions
-from deescalate.text import split_sentences
+from deescalate.text import split_sentences, strip_end
 
 __all__ = ["find_promises"]
 
@@ -79,7 +79,9 @@ _IMPERATIVE_THEN = re.compile(
     r"let\s+us\s+know|tell\s+us|drop|pop|reach\s+out|click|visit|fill|complete)\b.*?\band\s+"
     r"(?:we|i)(?:['’]ll|\s+will|\s+can)",
 )
-_TRAILING_JOINER = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
+# What ends a clause before the next commitment: separators and one joining word.
+_JOINER_MARKS = ",;"
+_JOINER_WORDS = ("and", "then", "but", "also", "so")
 # A request to the customer earlier in the reply makes what follows conditional on it ("Could you
 # DM us your email? We'll take a look"): the customer has to act first.
 _REQUEST = re.compile(
@@ -148,7 +150,7 @@ def find_promises(
             clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
             own = [e for e in expressions if clause_start <= e.start and e.end <= clause_end]
             time_text, due = resolve_due(own, sent, calendar)
-            clause = _TRAILING_JOINER.sub("", sentence[:clause_end])
+            clause = strip_end(sentence[:clause_end], _JOINER_MARKS, words=_JOINER_WORDS)
             promise_end = start + len(clause)
             promises.append(
                 Promise(

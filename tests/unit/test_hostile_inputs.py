@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from deescalate import InputError, Stage, assess, find_promises, lint_reply
+from deescalate.macros import find_problem
 from deescalate.testing import hostile_texts
 
 HOSTILE = hostile_texts(100_000)
@@ -70,7 +71,7 @@ def test_reply_header_after_blank_lines_is_still_set_aside() -> None:
 def test_hostile_texts_have_the_size_asked_for() -> None:
     """Every hostile text is about the size asked for and ends in a letter."""
     texts = hostile_texts(1_000)
-    assert len(texts) >= 40
+    assert len(texts) >= 50
     for text in texts.values():
         assert 980 <= len(text) <= 1_001
         assert text.endswith("x")
@@ -80,3 +81,14 @@ def test_hostile_texts_refuse_a_size_below_one() -> None:
     """A size below one is an input error, not an empty battery."""
     with pytest.raises(InputError, match="at least 1"):
         hostile_texts(0)
+
+
+@pytest.mark.timeout(HANG_GUARD_SECONDS)
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_find_problem_reads_hostile_messages(name: str) -> None:
+    """Picking the problem statement out of hostile messages gives a span that fits."""
+    text = HOSTILE[name]
+    problem = find_problem([text, text[:5_000]])
+    if problem is not None:
+        source = [text, text[:5_000]][problem.message_index]
+        assert 0 <= problem.start <= problem.end <= len(source)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deescalate.macros import find_problem, to_second_person
+from deescalate.macros.problem_cues import ENGLISH
 
 DATA = Path(__file__).parent / "data"
 CASES: list[dict[str, object]] = yaml.safe_load(
@@ -121,3 +125,25 @@ def test_other_languages_keep_the_customers_words() -> None:
 def test_first_person_becomes_second_person(customer: str, restated: str) -> None:
     """Pronouns and possessives swap; everything else stays the customer's words."""
     assert to_second_person(customer) == restated
+
+
+# The clause split before its runs of spaces were anchored to their first space (same splits,
+# linear time).
+_UNANCHORED_SPLIT = re.compile(
+    r",\s+(?=(?:and|but|so|which|because|yet)\b)|;\s+|\s+[-–—]\s+|:\s+"
+    r"|,\s+(?=(?:my|our|i|the|it|this)\b)",
+    re.IGNORECASE,
+)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "my", " ", "  ", "\n", "-", "—", ",", ";", ":", "and", "it"]),
+        max_size=16,
+    ).map("".join)
+)
+def test_clause_split_splits_where_the_unanchored_pattern_did(text: str) -> None:
+    """Anchoring a dash's spaces to their first one changes no split."""
+    found = [m.span() for m in ENGLISH.clause_split.finditer(text)]
+    assert found == [m.span() for m in _UNANCHORED_SPLIT.finditer(text)]

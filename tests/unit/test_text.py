@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deescalate import assess
-from deescalate.text import decode_text, prepare, split_sentences
+from deescalate.text import decode_text, prepare, split_sentences, strip_end
 
 
 def test_plain_text_is_kept_verbatim() -> None:
@@ -94,3 +98,43 @@ def test_sentences_split_on_end_punctuation_and_lines() -> None:
     text = "First one. Second one!  Third?\nFourth"
     spans = split_sentences(text)
     assert [text[a:b] for a, b in spans] == ["First one.", "Second one!", "Third?", "Fourth"]
+
+
+# The patterns strip_end replaced; it must do what they did, in linear time.
+_JOINER_PATTERN = re.compile(r"[\s,;]*(?:\b(?:and|then|but|also|so)\b)?[\s,;]*$", re.IGNORECASE)
+_TRAILING_PATTERN = re.compile(r"[\s.!?…,;:]+$")
+_PIECES = st.sampled_from(
+    [
+        *("a", "x", "_", "1", " ", "\t", "\n", ",", ";", ".", "!", "?", "…", ":", "é", "\u00a0"),
+        *(
+            "and",
+            "AND",
+            "so",
+            "also",
+            "then",
+            "but",
+            "İ",
+        ),  # joiners, and a letter lower() lengthens
+    ]
+)
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_strip_end_drops_what_the_joiner_pattern_drops(text: str) -> None:
+    """Trailing separators and one joining word go, as the pattern they replace removed them."""
+    expected = _JOINER_PATTERN.sub("", text)
+    assert strip_end(text, ",;", words=("and", "then", "but", "also", "so")) == expected
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_strip_end_drops_what_the_trailing_pattern_drops(text: str) -> None:
+    """Trailing whitespace and sentence marks go, as the pattern they replace removed them."""
+    assert strip_end(text, ".!?…,;:") == _TRAILING_PATTERN.sub("", text)
+
+
+def test_strip_end_keeps_a_word_that_only_ends_in_a_joiner() -> None:
+    """'also' is a joiner, 'xalso' is not, and 'so' inside 'also' is not one either."""
+    assert strip_end("call you, xalso ,", ",;", words=("also", "so")) == "call you, xalso"
+    assert strip_end("call you, also ,", ",;", words=("also", "so")) == "call you"
