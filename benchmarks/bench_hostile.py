@@ -39,9 +39,9 @@ def _per_kchar(fn: Callable[[str], Any], texts: list[str], runs: int) -> float:
 
 def run(quick: bool) -> list[str]:
     from deescalate import find_promises, lint_reply
-    from deescalate.macros import find_problem
     from deescalate.assessment import Assessor
-    from deescalate.testing import hostile_texts
+    from deescalate.hostile import hostile_texts
+    from deescalate.macros import find_problem
 
     size = 20_000 if quick else 100_000
     runs = 3

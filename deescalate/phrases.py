@@ -149,8 +149,13 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
         (need for need in requirements if need is not trigger), key=_rarity, reverse=True
     )
     body = _phrase_regex(phrase)
-    word_start = body.startswith(_LEAD)
-    body = body.removeprefix(_LEAD)
+    # A phrase that opens with a word leaves its word-start check to the caller, so that the
+    # regex opens with the word and the engine skips ahead to it. One that opens with a number,
+    # a wildcard or an optional word keeps the check in the regex: without it every position
+    # inside a long run of digits or letters is tried, and each tries the rest of the run.
+    word_start = body.startswith(_LEAD) and _opens_with_word(_tokens(phrase)[0])
+    if word_start:
+        body = body.removeprefix(_LEAD)
     regex = re.compile(body)
     split = _by_first_letter(phrase)
     parts = (
@@ -168,6 +173,18 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
         word_start=word_start,
         parts=parts,
     )
+
+
+def _opens_with_word(token: str) -> bool:
+    """True when ``token`` always opens with a written word (not a number, wildcard or option)."""
+    if _SPECIAL.match(token) or _is_optional(token):
+        return False
+    if token.startswith("("):
+        return all(
+            choice.strip() and _opens_with_word(_tokens(choice.strip())[0])
+            for choice in token[1:-1].split("|")
+        )
+    return True
 
 
 def _by_first_letter(phrase: str) -> list[str]:
@@ -336,7 +353,8 @@ def _phrase_regex(phrase: str) -> str:
         raise ValueError("empty phrase")
     if tokens[0].endswith("*"):
         raise ValueError(f"phrase {phrase!r}: the first word cannot be a prefix pattern")
-    lead = _LEAD if re.match(r"[\w'(]", tokens[0]) else ""
+    # a number or wildcard opens at a word start too ("{n} times" is not the end of "x5 times")
+    lead = _LEAD if re.match(r"[\w'({]", tokens[0]) else ""
     tail = r"(?!\w)" if re.search(r"[\w*})?]$", tokens[-1]) else ""
     return lead + _sequence_regex(tokens, phrase) + tail
 

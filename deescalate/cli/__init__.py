@@ -20,6 +20,7 @@ COMMANDS = (
     "deescalate.cli.macros_cmd",
     "deescalate.cli.lint_cmd",
     "deescalate.cli.obligations_cmd",
+    "deescalate.cli.packs_cmd",
     "deescalate.cli.promises_cmd",
     "deescalate.cli.worker_cmd",
 )

@@ -1,0 +1,167 @@
+"""Find the rules of a signal pack whose patterns backtrack: slow on hostile text, and growing.
+
+A ``pattern`` rule is a regular expression a team writes, and one such as ``\\s+-`` tried at every
+position of a long run of spaces takes time that grows with the square of the run, or worse.
+:func:`find_slow_rules` runs every phrase and pattern of a compiled pack over
+:func:`~deescalate.hostile.hostile_texts` and reports those that are slow on the larger texts and
+take far more than four times as long when the text grows four times.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+from deescalate.assessment.packs import CompiledPack, Matcher
+from deescalate.errors import InputError
+from deescalate.hostile import hostile_texts
+
+__all__ = ["SlowRule", "find_slow_rules"]
+
+# A linear pattern takes about 4x as long on a text 4x as long; a quadratic one about 16x.
+GROWTH_LIMIT = 8.0
+# Below this on the larger text, growth is noise: the pattern is fast whatever its shape.
+FLOOR_SECONDS = 0.005
+_TIMINGS = 3  # best of, for the two timings that decide
+
+
+@dataclass(frozen=True, slots=True)
+class SlowRule:
+    """A rule whose phrase or pattern backtracks on one of the hostile texts.
+
+    ``seconds`` is its time on ``chars`` characters of the ``shape`` text and ``growth`` how
+    many times longer it took than on a quarter of them. ``out_of_time`` says the run was
+    stopped when its budget ran out: then ``seconds`` is the budget, and ``growth`` is at least
+    what it says (0.0 when even the quarter ran out of time).
+    """
+
+    rule: str
+    source: str
+    matcher: str
+    shape: str
+    chars: int
+    seconds: float
+    growth: float
+    out_of_time: bool = False
+
+    def describe(self) -> str:
+        """One line naming the rule, its file, the text and the times."""
+        where = f"{self.source}: rule {self.rule!r}: {self.matcher!r}"
+        text = f"{self.chars:,} characters of {self.shape!r}"
+        if self.out_of_time and not self.growth:
+            return f"{where} was stopped after {self.seconds:g} s on {text}"
+        took = f"over {self.seconds:g} s" if self.out_of_time else f"{self.seconds * 1000:,.0f} ms"
+        more = "more than " if self.out_of_time else ""
+        return (
+            f"{where} takes {took} on {text}, {more}{self.growth:.0f}x its time on a quarter"
+            " of them (quadratic or worse)"
+        )
+
+
+def find_slow_rules(
+    pack: CompiledPack, *, size: int = 16_000, budget: float = 1.0
+) -> list[SlowRule]:
+    """The rules of ``pack`` that backtrack on hostile texts of ``size`` characters, worst first.
+
+    Each phrase and pattern runs over every hostile text, on its own (not behind the word index
+    that usually spares it). One that takes at least 5 ms on ``size`` characters and at least 8
+    times as long as on a quarter of them is reported, with the text it is slowest on.
+    ``budget`` bounds one run, in seconds: a run still going then is stopped and reported. The
+    budget needs a timer signal, so it holds only in the main thread; elsewhere runs go to
+    their end.
+    """
+    if size < 64:
+        raise InputError("size must be at least 64 characters")
+    if budget <= 0:
+        raise InputError("budget must be positive")
+    larger = hostile_texts(size)
+    smaller = hostile_texts(size // 4)
+    slow: list[SlowRule] = []
+    for matcher in pack.matchers:
+        worst: SlowRule | None = None
+        for shape, text in larger.items():
+            found = _slowness(matcher, shape, smaller[shape], text, budget)
+            if found is not None and (worst is None or _rank(found) > _rank(worst)):
+                worst = found
+                if found.out_of_time:
+                    break  # as slow as it gets: the other texts would tell no more
+        if worst is not None:
+            slow.append(worst)
+    slow.sort(key=_rank, reverse=True)
+    return slow
+
+
+def _slowness(
+    matcher: Matcher, shape: str, smaller: str, larger: str, budget: float
+) -> SlowRule | None:
+    rule = matcher.rule
+    if matcher.phrase is not None:
+        regex, written = matcher.phrase.regex, matcher.phrase.phrase
+        smaller, larger = smaller.lower(), larger.lower()  # phrases run on lower-cased text
+    elif matcher.pattern is not None:
+        regex, written = matcher.pattern, matcher.pattern.pattern
+    else:
+        return None
+
+    def run(text: str) -> float:
+        start = time.perf_counter()
+        for _ in regex.finditer(text):
+            pass
+        return time.perf_counter() - start
+
+    def report(chars: int, seconds: float, growth: float, out_of_time: bool) -> SlowRule:
+        return SlowRule(rule.id, rule.source, written, shape, chars, seconds, growth, out_of_time)
+
+    try:
+        with _time_limit(budget):
+            seconds = run(larger)  # most patterns: well under the floor, and done
+    except _OutOfTimeError:
+        seconds = budget
+    if seconds < FLOOR_SECONDS:
+        return None
+    try:
+        with _time_limit(budget):
+            quarter = min(run(smaller) for _ in range(_TIMINGS))
+    except _OutOfTimeError:
+        return report(len(smaller), budget, 0.0, True)  # too slow even on the quarter
+    if seconds >= budget:
+        return report(len(larger), budget, budget / max(quarter, 1e-9), True)
+    seconds = min([seconds, *(run(larger) for _ in range(_TIMINGS - 1))])
+    growth = seconds / max(quarter, 1e-9)
+    return report(len(larger), seconds, growth, False) if growth >= GROWTH_LIMIT else None
+
+
+def _rank(slow: SlowRule) -> tuple[bool, float, float]:
+    return slow.out_of_time, slow.seconds, slow.growth
+
+
+class _OutOfTimeError(Exception):
+    """A run outlived its budget (raised from the timer signal's handler)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block with :class:`_OutOfTimeError` after ``seconds`` (main thread only).
+
+    The regular expression engine checks for signals as it runs, so a pattern that backtracks
+    for minutes is stopped here instead of hanging the check.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise _OutOfTimeError
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
