@@ -69,12 +69,12 @@ def test_reply_header_after_blank_lines_is_still_set_aside() -> None:
 
 
 def test_hostile_texts_have_the_size_asked_for() -> None:
-    """Every hostile text is about the size asked for and ends in a letter."""
+    """Every hostile text is about the size asked for, no longer, and ends in a letter."""
     texts = hostile_texts(1_000)
     assert len(texts) >= 50
     for text in texts.values():
         assert 960 <= len(text) <= 1_000
-        assert text.endswith("x")
+        assert text[-1].isalpha()
 
 
 def test_hostile_texts_refuse_a_size_below_one() -> None:
