@@ -1,4 +1,4 @@
-"""``deescalate packs check``: validate signal packs and find rules whose patterns backtrack."""
+"""``deescalate packs check``: validate packs and find rules whose patterns backtrack."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("paths", nargs="*", metavar="FILE", help="signal pack files")
     check.add_argument("--builtin", action="store_true", help="check the shipped packs too")
     check.add_argument(
+        "--coach", action="store_true", help="the files are reply-coach packs, not signal packs"
+    )
+    check.add_argument(
         "--size", type=int, default=16_000, help="characters per hostile text (default 16000)"
     )
     check.add_argument(
@@ -38,24 +41,28 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from deescalate.assessment.pack_check import find_slow_rules
-    from deescalate.assessment.packs import builtin_pack_paths, compile_packs
+    from deescalate.assessment.packs import CompiledPack, builtin_pack_paths, compile_packs
     from deescalate.cli.io import CliInputError, write_json
+    from deescalate.coach.packs import RuleSet, builtin_coach_pack_paths, load_rule_set
     from deescalate.errors import InputError, RulePackError
+    from deescalate.pack_check import find_slow_rules
 
-    paths = [*(builtin_pack_paths() if args.builtin else []), *args.paths]
+    shipped = builtin_coach_pack_paths() if args.coach else builtin_pack_paths()
+    paths = [*(shipped if args.builtin else []), *args.paths]
     if not paths:
         raise CliInputError("name a pack file, or --builtin for the shipped packs")
     try:
-        pack = compile_packs(paths)
+        pack: CompiledPack | RuleSet = load_rule_set(paths) if args.coach else compile_packs(paths)
         slow = find_slow_rules(pack, size=args.size, budget=args.budget)
     except (RulePackError, InputError) as exc:
         raise CliInputError(str(exc)) from exc
+    rules = len(pack.rules)
+    probes = len(pack.checks) if isinstance(pack, RuleSet) else len(pack.matchers)
     if args.format == "json":
         write_json(
             {
                 "packs": [str(path) for path in paths],
-                "rules": len(pack.rules),
+                "rules": rules,
                 "slow": [
                     {
                         "rule": s.rule,
@@ -77,7 +84,7 @@ def run_check(args: argparse.Namespace) -> int:
             sys.stdout.write(found.describe() + "\n")
         verdict = f"{len(slow)} slow" if slow else "none slow"
         sys.stdout.write(
-            f"{len(paths)} pack(s), {len(pack.rules)} rules, {len(pack.matchers)} phrases and "
+            f"{len(paths)} pack(s), {rules} rules, {probes} phrases and "
             f"patterns: {verdict} on hostile texts of {args.size:,} characters\n"
         )
     return 1 if slow else 0

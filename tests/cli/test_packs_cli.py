@@ -27,6 +27,12 @@ def test_shipped_packs_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert "none slow" in capsys.readouterr().out
 
 
+def test_coach_packs_are_checked_with_coach(capsys: pytest.CaptureFixture[str]) -> None:
+    """--coach reads reply-coach packs; the shipped one passes."""
+    assert main(["packs", "check", "--coach", "--builtin"]) == 0
+    assert "none slow" in capsys.readouterr().out
+
+
 def test_slow_rule_exits_1_and_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A backtracking pattern makes the check fail and names the rule in JSON."""
     path = tmp_path / "acme.yaml"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from deescalate.assessment.pack_check import find_slow_rules
 from deescalate.assessment.packs import builtin_pack_paths, compile_packs
+from deescalate.coach.packs import builtin_coach_pack_paths, load_rule_set
 from deescalate.errors import InputError
 from deescalate.hostile import hostile_texts
+from deescalate.pack_check import find_slow_rules
 
 PACK = """pack: acme
 language: en
@@ -42,6 +43,11 @@ def _pack(tmp_path: Path, regex: str) -> Path:
 def test_shipped_packs_have_no_rule_that_backtracks() -> None:
     """Every shipped phrase and pattern runs in linear time on every hostile text."""
     assert find_slow_rules(compile_packs(builtin_pack_paths())) == []
+
+
+def test_shipped_coach_packs_have_no_phrase_that_backtracks() -> None:
+    """Every phrase of the reply coach's shipped packs runs in linear time on hostile texts."""
+    assert find_slow_rules(load_rule_set(builtin_coach_pack_paths())) == []
 
 
 def test_quadratic_pattern_is_reported_with_its_rule_file_and_text(tmp_path: Path) -> None:

@@ -1,14 +1,15 @@
-"""Find the rules of a signal pack whose patterns backtrack: slow on hostile text, and growing.
+"""Find the rules of a pack whose patterns backtrack: slow on hostile text, and growing.
 
 A ``pattern`` rule is a regular expression a team writes, and one such as ``\\s+-`` tried at every
 position of a long run of spaces takes time that grows with the square of the run, or worse.
-:func:`find_slow_rules` runs every phrase and pattern of a compiled pack over
-:func:`~deescalate.hostile.hostile_texts` and reports those that are slow on the larger texts and
-take far more than four times as long when the text grows four times.
+:func:`find_slow_rules` runs every phrase and pattern of a compiled signal pack, or of a reply
+coach's rule set, over :func:`~deescalate.hostile.hostile_texts` and reports those that are slow
+on the larger texts and take far more than four times as long when the text grows four times.
 """
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -17,7 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
-from deescalate.assessment.packs import CompiledPack, Matcher
+from deescalate.assessment.packs import CompiledPack
+from deescalate.coach.packs import RuleSet
 from deescalate.errors import InputError
 from deescalate.hostile import hostile_texts
 
@@ -63,10 +65,42 @@ class SlowRule:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """One phrase or pattern to time, and the rule it belongs to."""
+
+    rule: str
+    source: str
+    written: str
+    regex: re.Pattern[str]
+    lower: bool  # phrases run on lower-cased text
+
+
+def _probes(pack: CompiledPack | RuleSet) -> list[_Probe]:
+    if isinstance(pack, RuleSet):
+        return [
+            _Probe(c.rule.name, c.rule.source, c.phrase.phrase, c.phrase.regex, True)
+            for c in pack.checks
+        ]
+    probes = []
+    for matcher in pack.matchers:
+        rule = matcher.rule
+        if matcher.phrase is not None:
+            phrase = matcher.phrase
+            probes.append(_Probe(rule.id, rule.source, phrase.phrase, phrase.regex, True))
+        elif matcher.pattern is not None:
+            pattern = matcher.pattern
+            probes.append(_Probe(rule.id, rule.source, pattern.pattern, pattern, False))
+    return probes
+
+
 def find_slow_rules(
-    pack: CompiledPack, *, size: int = 16_000, budget: float = 1.0
+    pack: CompiledPack | RuleSet, *, size: int = 16_000, budget: float = 1.0
 ) -> list[SlowRule]:
     """The rules of ``pack`` that backtrack on hostile texts of ``size`` characters, worst first.
+
+    ``pack`` is a compiled signal pack (:func:`~deescalate.assessment.packs.compile_packs`) or a
+    reply coach's rule set (:func:`~deescalate.coach.packs.load_rule_set`).
 
     Each phrase and pattern runs over every hostile text, on its own (not behind the word index
     that usually spares it). One that takes at least 5 ms on ``size`` characters and at least 8
@@ -82,10 +116,10 @@ def find_slow_rules(
     larger = hostile_texts(size)
     smaller = hostile_texts(size // 4)
     slow: list[SlowRule] = []
-    for matcher in pack.matchers:
+    for probe in _probes(pack):
         worst: SlowRule | None = None
         for shape, text in larger.items():
-            found = _slowness(matcher, shape, smaller[shape], text, budget)
+            found = _slowness(probe, shape, smaller[shape], text, budget)
             if found is not None and (worst is None or _rank(found) > _rank(worst)):
                 worst = found
                 if found.out_of_time:
@@ -97,16 +131,11 @@ def find_slow_rules(
 
 
 def _slowness(
-    matcher: Matcher, shape: str, smaller: str, larger: str, budget: float
+    probe: _Probe, shape: str, smaller: str, larger: str, budget: float
 ) -> SlowRule | None:
-    rule = matcher.rule
-    if matcher.phrase is not None:
-        regex, written = matcher.phrase.regex, matcher.phrase.phrase
-        smaller, larger = smaller.lower(), larger.lower()  # phrases run on lower-cased text
-    elif matcher.pattern is not None:
-        regex, written = matcher.pattern, matcher.pattern.pattern
-    else:
-        return None
+    regex = probe.regex
+    if probe.lower:
+        smaller, larger = smaller.lower(), larger.lower()
 
     def run(text: str) -> float:
         start = time.perf_counter()
@@ -115,7 +144,9 @@ def _slowness(
         return time.perf_counter() - start
 
     def report(chars: int, seconds: float, growth: float, out_of_time: bool) -> SlowRule:
-        return SlowRule(rule.id, rule.source, written, shape, chars, seconds, growth, out_of_time)
+        return SlowRule(
+            probe.rule, probe.source, probe.written, shape, chars, seconds, growth, out_of_time
+        )
 
     try:
         with _time_limit(budget):
