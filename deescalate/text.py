@@ -133,9 +133,12 @@ class PreparedText:
 _HTML_HINT = re.compile(
     r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"
 )
+# Both alternatives below stop where a scan from every "<" would otherwise run on to the end of
+# the text: a comment never closed runs to the end (as browsers read it), and a tag's attributes
+# end at the next "<". Unbounded, each unclosed "<!--" or "<a " rescans the rest: quadratic.
 _HTML_TOKEN = re.compile(
-    r"<!--.*?-->"
-    r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^>]*)>"
+    r"<!--(?:.*?-->|.*)"
+    r"|<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b(?P<attrs>[^<>]*)>"
     r"|&(?P<entity>#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);",
     re.DOTALL,
 )

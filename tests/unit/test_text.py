@@ -138,3 +138,17 @@ def test_strip_end_keeps_a_word_that_only_ends_in_a_joiner() -> None:
     """'also' is a joiner, 'xalso' is not, and 'so' inside 'also' is not one either."""
     assert strip_end("call you, xalso ,", ",;", words=("also", "so")) == "call you, xalso"
     assert strip_end("call you, also ,", ",;", words=("also", "so")) == "call you"
+
+
+def test_html_comment_is_set_aside() -> None:
+    """A closed comment is markup, not the customer's words; the words around it stay."""
+    prepared = prepare("<p>Still broken</p><!-- you idiots --><p>Please help</p>")
+    assert "idiots" not in prepared.text
+    assert "Still broken" in prepared.text
+    assert "Please help" in prepared.text
+
+
+def test_unclosed_html_comment_runs_to_the_end() -> None:
+    """A comment that never closes hides the rest of the body, as a browser shows it."""
+    prepared = prepare("<p>Still broken</p><!-- draft: you idiots")
+    assert prepared.text.strip() == "Still broken"
