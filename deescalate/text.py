@@ -20,6 +20,7 @@ __all__ = [
     "prepared_if_changed",
     "split_sentences",
     "strip_end",
+    "stripped_end",
 ]
 
 
@@ -300,7 +301,14 @@ def strip_end(text: str, marks: str = "", *, words: tuple[str, ...] = ()) -> str
     what a pattern like ``[\\s,;]*(?:\\b(?:and|so)\\b)?[\\s,;]*$`` does, but in linear time: such a
     pattern, tried at every position of a long run of marks, takes minutes on a few thousand.
     """
-    end = _end_without(text, len(text), marks)
+    return text[: stripped_end(text, marks, words=words)]
+
+
+def stripped_end(
+    text: str, marks: str = "", *, words: tuple[str, ...] = (), end: int | None = None
+) -> int:
+    """Where :func:`strip_end` would cut ``text[:end]``, found without copying it."""
+    end = _end_without(text, len(text) if end is None else end, marks)
     for word in words:
         start = end - len(word)
         if (
@@ -308,9 +316,8 @@ def strip_end(text: str, marks: str = "", *, words: tuple[str, ...] = ()) -> str
             and text[start:end].lower() == word
             and not (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
         ):
-            end = _end_without(text, start, marks)
-            break
-    return text[:end]
+            return _end_without(text, start, marks)
+    return end
 
 
 def _end_without(text: str, end: int, marks: str) -> int:

@@ -8,6 +8,7 @@ everyone are not promises.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from datetime import datetime
@@ -17,7 +18,7 @@ from deescalate.errors import InputError
 from deescalate.promises.due import resolve_due
 from deescalate.promises.model import Promise
 from deescalate.promises.timexpr import find_time_expressions
-from deescalate.text import split_sentences, strip_end
+from deescalate.text import split_sentences, stripped_end
 
 __all__ = ["find_promises"]
 
@@ -70,6 +71,10 @@ _RELAY = re.compile(
     r"|\blet\s+(?:the|our)\s+(?:team|teams|management|product\s+team)\s+know\b"
     r"|\b(?:get\s+in\s+touch|speak|talk|check|reach\s+out)\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?"
     r"(?:team|colleagues|department)\b",
+)
+# Relaying is a promise after all when someone is named to come back: "... who will call you".
+_SOMEONE_CALLS = re.compile(
+    r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)"
 )
 _CUSTOMER_FIRST = re.compile(
     r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
@@ -143,15 +148,24 @@ def find_promises(
         if not found:
             continue
         expressions = find_time_expressions(sentence, day_first=day_first)
+        starts = [expression.start for expression in expressions]  # in text order
         for index, (action, offset) in enumerate(found):
             # Each commitment owns the clause up to the next one; the first also owns what
             # precedes it ("Tomorrow morning, I'll call you").
             clause_start = 0 if index == 0 else offset
             clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
-            own = [e for e in expressions if clause_start <= e.start and e.end <= clause_end]
+            own = [
+                e
+                for e in expressions[
+                    bisect.bisect_left(starts, clause_start) : bisect.bisect_left(
+                        starts, clause_end
+                    )
+                ]
+                if e.end <= clause_end
+            ]
             time_text, due = resolve_due(own, sent, calendar)
-            clause = strip_end(sentence[:clause_end], _JOINER_MARKS, words=_JOINER_WORDS)
-            promise_end = start + len(clause)
+            cut = stripped_end(sentence, _JOINER_MARKS, words=_JOINER_WORDS, end=clause_end)
+            promise_end = start + cut
             promises.append(
                 Promise(
                     action=action,
@@ -214,13 +228,17 @@ def _commitments(sentence: str) -> list[tuple[str, int]]:
         return []
     matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
     found: list[tuple[str, int]] = []
+    # Found once per sentence, not searched again before or after each commitment: a sentence
+    # of thousands of commitments would take quadratic time.
+    condition_end = min((m.end() for m in _CUSTOMER_FIRST.finditer(sentence)), default=-1)
+    callback_start = max((m.start() for m in _SOMEONE_CALLS.finditer(sentence)), default=-1)
     for position, match in enumerate(matches):
         clause_end = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
-        if _CUSTOMER_FIRST.search(sentence[: match.start()]):
-            continue
-        if _RELAY.search(sentence[match.start() : clause_end]) and not re.search(
-            r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)",
-            sentence[match.start() :],
+        if 0 <= condition_end <= match.start():
+            continue  # waits on the customer: "once you send it, we'll ..."
+        if (
+            _RELAY.search(sentence, match.start(), clause_end)
+            and callback_start < match.start()  # no one named to call back after it
         ):
             continue
         action = next(name for name, value in match.groupdict().items() if value)

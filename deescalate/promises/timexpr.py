@@ -8,6 +8,7 @@ durations ("within 24h", "in a couple of hours"), business days and "next week",
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -211,7 +212,10 @@ def find_time_expressions(text: str, *, day_first: bool = False) -> list[TimeExp
     ``day_first`` reads "3/4" as 3 April (most locales) instead of March 4 (the United States).
     """
     found: list[TimeExpression] = []
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far, apart and in order: an overlap check is two bisections, where a
+    # scan of them all is quadratic in a sentence of thousands of day names
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     lower = text.lower()
     if len(lower) != len(text):
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -220,10 +224,14 @@ def find_time_expressions(text: str, *, day_first: bool = False) -> list[TimeExp
         if _NEEDS[kind].isdisjoint(words):
             continue
         for match in pattern.finditer(lower):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            m_start, m_end = match.span()
+            # the first taken span ending after this start overlaps it if it starts before its end
+            after = bisect.bisect_right(taken_ends, m_start)
+            if after < len(taken_starts) and taken_starts[after] < m_end:
                 continue
             expression = _build(kind, match, text, day_first)
             if expression is not None:
                 found.append(expression)
-                taken.append((match.start(), match.end()))
+                taken_starts.insert(after, m_start)
+                taken_ends.insert(after, m_end)
     return sorted(found, key=lambda e: e.start)
