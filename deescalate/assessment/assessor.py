@@ -185,6 +185,9 @@ class Assessor:
             counted = word_set.difference(text_words(" ".join(evidence)))
         lexicon_total, known = self.lexicon.total(counted)
         score = _score(self._combine(hits, lexicon_total))
+        wants_handoff = _HANDOFF in map(_CODE_OF, hits)
+        if len(hits) > SIGNALS_PER_CODE:
+            hits = _first_of_each_code(hits, notes)
         signals = _signals(original, prepared, hits) if hits else ()
         return Assessment(
             stage=_stage_of(score),
@@ -192,7 +195,7 @@ class Assessor:
             signals=signals,
             # a tuple: a set of the same words takes about twice the memory, kept per result
             cue_source=functools.partial(self._cues, original, prepared, tuple(known)),
-            wants_handoff=_HANDOFF in map(_CODE_OF, hits),
+            wants_handoff=wants_handoff,
             language=language,
             assessed_chars=len(body),
             notes=tuple(notes),
@@ -288,6 +291,31 @@ class Assessor:
             cues.append(Cue(o_start, o_end, original[o_start:o_end], value))
         cues.sort(key=lambda cue: cue.start)
         return tuple(cues)
+
+
+# A message keeps at most this many signals of one code, the first in the text. The score has
+# counted them all already (beyond three of a code they add nothing), and a message of 100,000
+# emoji would otherwise carry 100,000 signals, tens of MB, into every result and JSON line.
+SIGNALS_PER_CODE = 20
+
+
+def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
+    """At most :data:`SIGNALS_PER_CODE` hits of each code, the first in the text; notes the rest."""
+    counts: dict[str, int] = {}
+    for code in map(_CODE_OF, hits):
+        counts[code] = counts.get(code, 0) + 1
+    if max(counts.values()) <= SIGNALS_PER_CODE:
+        return hits
+    kept: list[Hit] = []
+    taken: dict[str, int] = {}
+    for hit in sorted(hits, key=_START_OF):
+        if taken.get(hit[0], 0) < SIGNALS_PER_CODE:
+            taken[hit[0]] = taken.get(hit[0], 0) + 1
+            kept.append(hit)
+    for code, count in sorted(counts.items()):
+        if count > SIGNALS_PER_CODE:
+            notes.append(f"kept the first {SIGNALS_PER_CODE} of {count} {code!r} signals")
+    return kept
 
 
 def _merge_overlapping(hits: list[Hit]) -> list[Hit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deescalate import Assessor, InputError, Stage, assess
+from deescalate.assessment.assessor import SIGNALS_PER_CODE
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", b""])
@@ -129,3 +130,24 @@ def test_cues_with_equal_weights_come_in_the_same_order_every_run() -> None:
     lexicon = Lexicon(dict.fromkeys(words, 0.3), 0.0)
     cues = Assessor(lexicon=lexicon).assess(" ".join(reversed(words))).cues
     assert sorted(cue.text for cue in cues) == words[:8]
+
+
+def test_signals_of_one_code_are_capped_and_the_rest_noted() -> None:
+    """Thousands of signals of one code keep the first few, in text order, and say so."""
+    text = "furious " + "😡 " * 5_000
+    result = assess(text)
+    anger = [s for s in result.signals if s.code == "expresses-anger"]
+    assert len(anger) == SIGNALS_PER_CODE
+    assert [s.start for s in anger] == sorted(s.start for s in anger)
+    assert anger[0].text == "furious"
+    assert any(f"of {5_001} 'expresses-anger' signals" in note for note in result.notes)
+    assert result.stage >= Stage.ANGRY
+
+
+def test_a_message_over_the_cap_rates_as_one_at_the_cap() -> None:
+    """Ten times the cap of one signal rates the same as the cap, and only it carries a note."""
+    at_cap = assess("😡 " * SIGNALS_PER_CODE)
+    over_cap = assess("😡 " * (SIGNALS_PER_CODE * 10))
+    assert over_cap.score == pytest.approx(at_cap.score)
+    assert at_cap.notes == ()
+    assert len(over_cap.signals) == len(at_cap.signals)
