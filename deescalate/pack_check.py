@@ -106,8 +106,8 @@ def find_slow_rules(
     that usually spares it). One that takes at least 5 ms on ``size`` characters and at least 8
     times as long as on a quarter of them is reported, with the text it is slowest on.
     ``budget`` bounds one run, in seconds: a run still going then is stopped and reported. The
-    budget needs a timer signal, so it holds only in the main thread; elsewhere runs go to
-    their end.
+    budget needs a timer signal, so it holds only in the main thread on systems that have one
+    (not Windows); elsewhere runs go to their end.
     """
     if size < 64:
         raise InputError("size must be at least 64 characters")
@@ -182,8 +182,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
     The regular expression engine checks for signals as it runs, so a pattern that backtracks
     for minutes is stopped here instead of hanging the check.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield  # no timer signal here (another thread, or Windows): the run goes to its end
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,13 @@ def test_bad_size_or_budget_is_an_input_error(size: int, budget: float) -> None:
     """A size too small to measure or a budget of nothing is refused."""
     with pytest.raises(InputError):
         find_slow_rules(compile_packs(builtin_pack_paths()), size=size, budget=budget)
+
+
+def test_check_runs_outside_the_main_thread(tmp_path: Path) -> None:
+    """Away from the main thread there is no timer signal: the check still runs, unbounded."""
+    pack = compile_packs([_pack(tmp_path, LINEAR)])
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(find_slow_rules(pack)))
+    worker.start()
+    worker.join()
+    assert results == [[]]
