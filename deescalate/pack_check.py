@@ -53,7 +53,7 @@ class SlowRule:
 
     def describe(self) -> str:
         """One line naming the rule, its file, the text and the times."""
-        where = f"{self.source}: rule {self.rule!r}: {self.matcher!r}"
+        where = f"{self.source}: rule {self.rule!r}: '{self.matcher}'"
         text = f"{self.chars:,} characters of {self.shape!r}"
         if self.out_of_time and not self.growth:
             return f"{where} was stopped after {self.seconds:g} s on {text}"
@@ -89,8 +89,11 @@ def _probes(pack: CompiledPack | RuleSet) -> list[_Probe]:
             phrase = matcher.phrase
             probes.append(_Probe(rule.id, rule.source, phrase.phrase, phrase.regex, True))
         elif matcher.pattern is not None:
-            pattern = matcher.pattern
-            probes.append(_Probe(rule.id, rule.source, pattern.pattern, pattern, False))
+            # each expression of the rule on its own, so the report names the one written
+            flags = matcher.pattern.flags
+            for written in matcher.regexes or (matcher.pattern.pattern,):
+                regex = re.compile(written, flags)
+                probes.append(_Probe(rule.id, rule.source, written, regex, False))
     return probes
 
 

@@ -91,6 +91,8 @@ class Matcher:
     phrase: CompiledPhrase | None
     pattern: re.Pattern[str] | None = None
     when_chars: frozenset[str] = frozenset()
+    # the expressions a pattern rule was written with, which ``pattern`` joins
+    regexes: tuple[str, ...] = ()
 
     def worth_trying(self, present: frozenset[str]) -> bool:
         """A pattern with ``when_chars`` runs only when one of those characters is present.
@@ -271,7 +273,10 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 if TRIGGER_ALWAYS in triggers:
                     always.append(len(matchers))
                     triggers = []
-                add(Matcher(compiled, None, regex, frozenset(rule.when_chars)), triggers)
+                matcher = Matcher(
+                    compiled, None, regex, frozenset(rule.when_chars), tuple(rule.regex)
+                )
+                add(matcher, triggers)
     return CompiledPack(
         rules=tuple(rules),
         matchers=tuple(matchers),

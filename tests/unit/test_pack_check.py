@@ -56,6 +56,7 @@ def test_quadratic_pattern_is_reported_with_its_rule_file_and_text(tmp_path: Pat
     path = _pack(tmp_path, QUADRATIC)
     slow = find_slow_rules(compile_packs([path]), budget=0.5)
     assert [(s.rule, s.source) for s in slow] == [("acme-dash", str(path))]
+    assert slow[0].matcher == QUADRATIC  # as written, not as the rule's patterns are joined
     assert slow[0].growth >= 8
     text = hostile_texts(1_000)[slow[0].shape]
     assert sum(c.isspace() for c in text) > 0.9 * len(text)  # a run of whitespace
