@@ -116,10 +116,14 @@ def find_slow_rules(
         raise InputError("size must be at least 64 characters")
     if budget <= 0:
         raise InputError("budget must be positive")
-    larger = hostile_texts(size)
-    smaller = hostile_texts(size // 4)
+    quarter, whole = hostile_texts(size // 4), hostile_texts(size)
+    texts = {  # by whether the probe runs on lower-cased text, as phrases do
+        False: (quarter, whole),
+        True: (_lowered(quarter), _lowered(whole)),
+    }
     slow: list[SlowRule] = []
     for probe in _probes(pack):
+        smaller, larger = texts[probe.lower]
         worst: SlowRule | None = None
         for shape, text in larger.items():
             found = _slowness(probe, shape, smaller[shape], text, budget)
@@ -133,12 +137,14 @@ def find_slow_rules(
     return slow
 
 
+def _lowered(texts: dict[str, str]) -> dict[str, str]:
+    return {shape: text.lower() for shape, text in texts.items()}
+
+
 def _slowness(
     probe: _Probe, shape: str, smaller: str, larger: str, budget: float
 ) -> SlowRule | None:
     regex = probe.regex
-    if probe.lower:
-        smaller, larger = smaller.lower(), larger.lower()
 
     def run(text: str) -> float:
         start = time.perf_counter()
