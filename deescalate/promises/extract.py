@@ -154,15 +154,9 @@ def find_promises(
             # precedes it ("Tomorrow morning, I'll call you").
             clause_start = 0 if index == 0 else offset
             clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
-            own = [
-                e
-                for e in expressions[
-                    bisect.bisect_left(starts, clause_start) : bisect.bisect_left(
-                        starts, clause_end
-                    )
-                ]
-                if e.end <= clause_end
-            ]
+            first = bisect.bisect_left(starts, clause_start)
+            last = bisect.bisect_left(starts, clause_end)
+            own = [e for e in expressions[first:last] if e.end <= clause_end]
             time_text, due = resolve_due(own, sent, calendar)
             cut = stripped_end(sentence, _JOINER_MARKS, words=_JOINER_WORDS, end=clause_end)
             promise_end = start + cut
