@@ -110,7 +110,7 @@ def find_slow_rules(
     times as long as on a quarter of them is reported, with the text it is slowest on.
     ``budget`` bounds one run, in seconds: a run still going then is stopped and reported. The
     budget needs a timer signal, so it holds only in the main thread on systems that have one
-    (not Windows); elsewhere runs go to their end.
+    (not Windows) and while no other timer is set; otherwise runs go to their end.
     """
     if size < 64:
         raise InputError("size must be at least 64 characters")
@@ -195,6 +195,9 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal, "setitimer"
     ):
         yield  # no timer signal here (another thread, or Windows): the run goes to its end
+        return
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # the caller's own timer is running (a test timeout, say): leave it alone
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,19 @@ def test_check_runs_outside_the_main_thread(tmp_path: Path) -> None:
     worker.start()
     worker.join()
     assert results == [[]]
+
+
+def test_a_timer_already_running_is_left_alone(tmp_path: Path) -> None:
+    """The check sets no timer of its own while the caller's runs, and that one still fires."""
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        assert find_slow_rules(compile_packs([_pack(tmp_path, LINEAR)])) == []
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30  # still pending
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        time.sleep(0.05)
+        assert fired == [signal.SIGALRM]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
