@@ -78,6 +78,7 @@ _HOSTILE_SHAPES: dict[str, tuple[str, ...]] = {
     "days after a promise": ("I'll call you back by ", "monday "),
     "relays in one sentence": ("", "I'll pass this on, "),
     "conditions in one sentence": ("", "if you send it, we'll call, "),
+    "praise and complaint sentences": ("", "thanks, you people suck. "),
     "digits before a count": ("now ", "1", " times x"),
     "words before a count": ("now ", "a", " times x"),
     "spaces before a dash": ("so", " ", "x - y"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "decode_text",
     "prepare",
     "prepared_if_changed",
+    "sentence_numbers",
     "split_sentences",
     "strip_end",
     "stripped_end",
@@ -273,15 +275,44 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if text[match.start() - 1 : match.start()] == "." and _ABBREVIATION.search(
-            text, max(0, match.start() - 8), match.start()
-        ):
-            continue
+    for match in _sentence_ends(text, 0):
         _append_trimmed(text, start, match.start(), spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
     return spans
+
+
+def sentence_numbers(text: str, positions: Sequence[int]) -> list[int]:
+    """For each of the ascending ``positions``, a number that is the same for one sentence.
+
+    The sentences are :func:`split_sentences`' own: two positions share a number when they fall
+    in one. Only the text from the first position to the last is read, once, so comparing many
+    positions costs no more than splitting the text. Every position must hold a character of a
+    sentence (a word, an emoji, a mark): not whitespace, nor a closing quote or bracket just
+    after a sentence's end, which belong to no sentence.
+    """
+    if not positions:
+        return []
+    numbers: list[int] = []
+    number = 0
+    ends = _sentence_ends(text, positions[0])
+    end = next(ends, None)
+    for position in positions:
+        while end is not None and end.start() < position:
+            number += 1
+            end = next(ends, None)
+        numbers.append(number)
+    return numbers
+
+
+def _sentence_ends(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_SENTENCE_END` from ``pos`` that end a sentence, in order."""
+    for match in _SENTENCE_END.finditer(text, pos):
+        if text[match.start() - 1 : match.start()] == "." and _ABBREVIATION.search(
+            text, max(0, match.start() - 8), match.start()
+        ):
+            continue  # "3 p.m. today": the abbreviation's period ends no sentence
+        yield match
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

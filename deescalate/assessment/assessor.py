@@ -32,7 +32,7 @@ from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
 from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
-from deescalate.text import PreparedText, decode_text, prepared_if_changed, split_sentences
+from deescalate.text import PreparedText, decode_text, prepared_if_changed, sentence_numbers
 
 __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
 
@@ -438,18 +438,15 @@ def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     complaints = [hit for hit in hits if hit[3] > 0 and hit[0] != "shouting"]
     if not complaints:
         return hits
-    sentences = split_sentences(body)
+    # one pass over the text between the first and the last of these hits, not a split of it all
+    praise = [hit[1] for hit in hits if hit[0] == _DE_ESCALATING]
+    positions = sorted({*praise, *map(_START_OF, complaints)})
+    number_of = dict(zip(positions, sentence_numbers(body, positions), strict=True))
+    complained = {number_of[hit[1]] for hit in complaints}
     for index, hit in enumerate(hits):
-        if hit[0] == _DE_ESCALATING and _shares_sentence(hit, complaints, sentences):
+        if hit[0] == _DE_ESCALATING and number_of[hit[1]] in complained:
             hits[index] = ("sarcasm", hit[1], hit[2], _SARCASM_WEIGHT, hit[4] + "+complaint")
     return hits
-
-
-def _shares_sentence(hit: Hit, others: list[Hit], sentences: list[tuple[int, int]]) -> bool:
-    for s_start, s_end in sentences:
-        if s_start <= hit[1] < s_end:
-            return any(s_start <= other[1] < s_end for other in others)
-    return False
 
 
 _NON_LATIN_LETTERS = re.compile(r"[^\W\d_\u0000-\u024f]")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate import assess
-from deescalate.text import decode_text, prepare, split_sentences, strip_end
+from deescalate.text import decode_text, prepare, sentence_numbers, split_sentences, strip_end
 
 
 def test_plain_text_is_kept_verbatim() -> None:
@@ -152,3 +152,30 @@ def test_unclosed_html_comment_runs_to_the_end() -> None:
     """A comment that never closes hides the rest of the body, as a browser shows it."""
     prepared = prepare("<p>Still broken</p><!-- draft: you idiots")
     assert prepared.text.strip() == "Still broken"
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        *("word", "Thanks", "😡", "!!", "?", ".", "…", '"', "'", ")", "]", "-", "*", "•"),
+        *(" ", "  ", "\n", "\n\n", "\t", "p.m.", "e.g.", "Mr.", "etc.", "3"),
+    ]
+)
+
+
+@settings(max_examples=1_500, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, min_size=1, max_size=20).map("".join), st.data())
+def test_sentence_numbers_agree_with_split_sentences(text: str, data: st.DataObject) -> None:
+    """Two positions share a sentence number exactly when split_sentences puts them together."""
+    spans = split_sentences(text)
+    candidates = [i for start, end in spans for i in range(start, end) if not text[i].isspace()]
+    if not candidates:
+        return
+    positions = sorted(set(data.draw(st.lists(st.sampled_from(candidates), min_size=1))))
+
+    def sentence_of(position: int) -> int:
+        return next(i for i, (start, end) in enumerate(spans) if start <= position < end)
+
+    numbers = sentence_numbers(text, positions)
+    for a, number_a in zip(positions, numbers, strict=True):
+        for b, number_b in zip(positions, numbers, strict=True):
+            assert (number_a == number_b) == (sentence_of(a) == sentence_of(b))
