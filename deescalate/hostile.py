@@ -79,6 +79,8 @@ _HOSTILE_SHAPES: dict[str, tuple[str, ...]] = {
     "relays in one sentence": ("", "I'll pass this on, "),
     "conditions in one sentence": ("", "if you send it, we'll call, "),
     "praise and complaint sentences": ("", "thanks, you people suck. "),
+    "sign-off lines": ("", "thanks\n"),
+    "quotations among complaints": ("", '"quoted" lawyer, great job - '),
     "digits before a count": ("now ", "1", " times x"),
     "words before a count": ("now ", "a", " times x"),
     "spaces before a dash": ("so", " ", "x - y"),

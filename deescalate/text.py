@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -204,15 +205,33 @@ _VALEDICTION = re.compile(
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 
 
+_NAME_BLOCK_LINES = 5  # a sign-off is followed by at most this many lines ...
+_NAME_BLOCK_WIDTH = 60  # ... of at most this many characters
+
+
 def _signature_cut(source: str) -> int:
     """Where the signature (or a sign-off followed by a short name block) begins, or len(source)."""
     cut = len(source)
     delimiter = _SIGNATURE_DELIMITER.search(source)
     if delimiter:
         cut = delimiter.start()
-    for match in _VALEDICTION.finditer(source, 0, cut):
-        rest = [line for line in source[match.end() : cut].splitlines() if line.strip()]
-        short_block = len(rest) <= 5 and all(len(line) <= 60 for line in rest)
+    sign_offs = _VALEDICTION.finditer(source, 0, cut)
+    first = next(sign_offs, None)
+    if first is None:
+        return cut
+    # The lines are split once; each sign-off then looks at the filled lines after it, found by
+    # bisection. Splitting what follows each sign-off again is quadratic on a text of thousands.
+    block = source[:cut]
+    lines = block.splitlines()
+    line_starts = list(itertools.accumulate(map(len, block.splitlines(keepends=True)), initial=0))
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    for match in itertools.chain((first,), sign_offs):
+        # a sign-off ends at its line's end (or at the cut): what follows starts a line after it
+        after = bisect.bisect_right(filled, bisect.bisect_right(line_starts, match.end()) - 1)
+        rest = filled[after : after + _NAME_BLOCK_LINES + 1]
+        short_block = len(rest) <= _NAME_BLOCK_LINES and all(
+            len(lines[index]) <= _NAME_BLOCK_WIDTH for index in rest
+        )
         if short_block and (rest or match.group(1) == ","):
             return match.start()
     return cut

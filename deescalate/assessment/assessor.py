@@ -16,8 +16,8 @@ from deescalate.assessment.detectors import (
     Hit,
     PunctuationDetector,
     ShoutingDetector,
+    SpanCover,
     detect_language,
-    inside_any,
     loudness_screen,
     quoted_spans,
 )
@@ -222,7 +222,7 @@ class Assessor:
         self, body: str, lower: str, words: set[str]
     ) -> tuple[list[Hit], list[tuple[int, int]]]:
         """The accepted hits, and the spans of hits vetoed by negation ("not angry")."""
-        quotes = quoted_spans(body)
+        quotes = SpanCover.of(quoted_spans(body))
         hits: list[Hit] = []
         negated: list[tuple[int, int]] = []
         present = self.pack.when_chars_in(body)
@@ -236,7 +236,7 @@ class Assessor:
                 continue
             conditional = rule.conditional
             for start, end in spans:
-                if quotes and not rule.in_quotes and inside_any(start, end, quotes):
+                if quotes and not rule.in_quotes and quotes.covers(start, end):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
                 if verdict is _Verdict.ACCEPTED:

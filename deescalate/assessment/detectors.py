@@ -6,6 +6,8 @@ rule)`` tuples with offsets into that text; the assessor maps them back to the o
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -16,6 +18,7 @@ __all__ = [
     "Hit",
     "PunctuationDetector",
     "ShoutingDetector",
+    "SpanCover",
     "detect_language",
     "inside_any",
     "loudness_screen",
@@ -302,8 +305,43 @@ _SINGLE_QUOTED = re.compile(r"(?<!\w)'[^'\n]{2,200}'(?!\w)")
 
 
 def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """True when ``[start, end)`` lies within one of ``spans`` (such as :func:`quoted_spans`)."""
+    """True when ``[start, end)`` lies within one of ``spans`` (such as :func:`quoted_spans`).
+
+    For many questions about one text's spans, :class:`SpanCover` answers each in log time.
+    """
     return any(a <= start and end <= b for a, b in spans)
+
+
+class SpanCover:
+    """Whether one of some spans holds ``[start, end)``: :func:`inside_any`, in log time.
+
+    A text of thousands of quotations and thousands of matches would otherwise compare each
+    match with each quotation.
+    """
+
+    __slots__ = ("_reach", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        # the furthest end among the spans that start at or before each one
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    @classmethod
+    def of(cls, spans: list[tuple[int, int]]) -> SpanCover:
+        """The cover of ``spans``; most texts have none, and share one empty cover."""
+        return cls(spans) if spans else _NO_SPANS
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when a span starting at or before ``start`` reaches ``end`` or beyond."""
+        before = bisect.bisect_right(self._starts, start)
+        return before > 0 and self._reach[before - 1] >= end
+
+
+_NO_SPANS = SpanCover(())
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from deescalate.assessment.detectors import (
     DEFAULT_ACRONYMS,
     PunctuationDetector,
     ShoutingDetector,
-    inside_any,
+    SpanCover,
     loudness_screen,
     quoted_spans,
 )
@@ -130,7 +130,7 @@ class Coach:
         if not body or body.isspace():
             return []
         context = None if customer is None else CustomerContext.of(customer)
-        quotes = quoted_spans(body)
+        quotes = SpanCover.of(quoted_spans(body))
         hits = self._phrase_hits(body, context, quotes)
         if self._shouting_rule is not None:
             capitals, marks = loudness_screen(body)
@@ -183,7 +183,7 @@ class Coach:
         return self.rule_set.rules.get(name)
 
     def _phrase_hits(
-        self, body: str, context: CustomerContext | None, quotes: list[tuple[int, int]]
+        self, body: str, context: CustomerContext | None, quotes: SpanCover
     ) -> list[_Hit]:
         """Matches of the phrase checks, less those quoted or excused by the words around them."""
         lower = body.lower()
@@ -191,12 +191,13 @@ class Coach:
         if not checks:
             return []
         customer_words = context.text.lower() if context else ""
+        quoting: dict[str, bool] = {}  # per matched text: one search of the customer's words each
         hits: list[_Hit] = []
         for check in checks:
             for start, end in find_all(check.phrase, body, lower):
-                if quotes and not check.in_quotes and inside_any(start, end, quotes):
+                if quotes and not check.in_quotes and quotes.covers(start, end):
                     continue
-                if customer_words and lower[start:end] in customer_words:
+                if customer_words and _quotes_customer(lower[start:end], customer_words, quoting):
                     continue  # the agent is quoting the customer's own words
                 if check.unless_before is not None and check.unless_before.search(
                     body[max(0, start - 40) : start]
@@ -210,7 +211,7 @@ class Coach:
         return hits
 
     def _shouting_hits(
-        self, body: str, quotes: list[tuple[int, int]], *, capitals: bool, marks: bool
+        self, body: str, quotes: SpanCover, *, capitals: bool, marks: bool
     ) -> list[_Hit]:
         """Shouting, once ``loudness_screen`` has said which detector could find it."""
         rule = self._shouting_rule
@@ -218,11 +219,11 @@ class Coach:
         hits: list[_Hit] = []
         if capitals:
             for _, start, end, _, _ in self._shouting.unscreened(body):
-                if not (quotes and inside_any(start, end, quotes)):
+                if not (quotes and quotes.covers(start, end)):
                     hits.append((rule, start, end, rule.suggestion, None))
         if marks:
             for _, start, end, _, _ in self._punctuation.unscreened(body):
-                if not (quotes and inside_any(start, end, quotes)):
+                if not (quotes and quotes.covers(start, end)):
                     # "Thanks!!" is enthusiasm more often than a raised voice: a suggestion only
                     mild = Severity.SUGGESTION if end - start == 2 else None
                     hits.append((rule, start, end, rule.suggestion, mild))
@@ -301,3 +302,11 @@ def lint_reply(draft: str | bytes, customer: Customer = None) -> list[Finding]:
 
 
 __all__ += ["Severity", "default_coach"]
+
+
+def _quotes_customer(matched: str, customer_words: str, known: dict[str, bool]) -> bool:
+    """True when ``matched`` occurs in the customer's words; each text is searched for once."""
+    found = known.get(matched)
+    if found is None:
+        found = known[matched] = matched in customer_words
+    return found

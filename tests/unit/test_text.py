@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate import assess
-from deescalate.text import decode_text, prepare, sentence_numbers, split_sentences, strip_end
+from deescalate.text import (
+    _SIGNATURE_DELIMITER,
+    _VALEDICTION,
+    _signature_cut,
+    decode_text,
+    prepare,
+    sentence_numbers,
+    split_sentences,
+    strip_end,
+)
 
 
 def test_plain_text_is_kept_verbatim() -> None:
@@ -179,3 +188,41 @@ def test_sentence_numbers_agree_with_split_sentences(text: str, data: st.DataObj
     for a, number_a in zip(positions, numbers, strict=True):
         for b, number_b in zip(positions, numbers, strict=True):
             assert (number_a == number_b) == (sentence_of(a) == sentence_of(b))
+
+
+def _signature_cut_by_resplitting(source: str) -> int:
+    """The sign-off search as it was: what follows each sign-off split again (quadratic)."""
+    cut = len(source)
+    delimiter = _SIGNATURE_DELIMITER.search(source)
+    if delimiter:
+        cut = delimiter.start()
+    for match in _VALEDICTION.finditer(source, 0, cut):
+        rest = [line for line in source[match.end() : cut].splitlines() if line.strip()]
+        short_block = len(rest) <= 5 and all(len(line) <= 60 for line in rest)
+        if short_block and (rest or match.group(1) == ","):
+            return match.start()
+    return cut
+
+
+_LETTER_PIECES = st.sampled_from(
+    [
+        *(
+            "Thanks",
+            "thanks,",
+            "Regards",
+            "Best,",
+            "Cheers!",
+            "Sam",
+            "the router is down",
+            "x" * 61,
+        ),
+        *("\n", "\n\n", "\r\n", "\r", "\u2028", "\x0c", " ", "\t", "-- \n", "Sent from my phone"),
+    ]
+)
+
+
+@settings(max_examples=3_000, deadline=None)
+@given(st.lists(_LETTER_PIECES, max_size=16).map("".join))
+def test_signature_cut_agrees_with_resplitting(text: str) -> None:
+    """Splitting the lines once finds the same sign-off as splitting after each one did."""
+    assert _signature_cut(text) == _signature_cut_by_resplitting(text)
