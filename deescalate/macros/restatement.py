@@ -42,6 +42,9 @@ class ProblemStatement:
 
 
 _TRAILING_MARKS = ".!?…,;:"
+# The assessor's default bound: a problem is stated near the start, and a megabyte of text
+# would take seconds to weigh sentence by sentence.
+MAX_CHARS = 100_000
 _LEADING = re.compile(r"^[\s¿¡]+")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _WORD = re.compile(r"[\w'’]+")
@@ -89,12 +92,13 @@ def find_problem(messages: Sequence[str], *, language: str = "en") -> ProblemSta
     """The sentence (or clause) of the customer's ``messages`` that states their central problem.
 
     Returns ``None`` when the messages hold no words. Earlier messages win ties: customers state
-    the problem first and vent about it afterwards.
+    the problem first and vent about it afterwards. Only the first :data:`MAX_CHARS` characters
+    of each message are read, as the assessor reads them.
     """
     cues = cues_for(language)
     best: tuple[float, int, int, int, str] | None = None
     for index, message in enumerate(messages):
-        prepared = prepare(message)
+        prepared = prepare(message[:MAX_CHARS])
         spans = split_sentences(prepared.text)
         for position, (start, end) in enumerate(spans):
             greeting = cues.greeting.match(prepared.text, start, end)
@@ -116,7 +120,7 @@ def find_problem(messages: Sequence[str], *, language: str = "en") -> ProblemSta
             clause = clause[lead.end() :]
     clause = strip_end(clause, _TRAILING_MARKS)
     clause_end = clause_start + len(clause)
-    original = prepare(messages[index])
+    original = prepare(messages[index][:MAX_CHARS])
     span = original.span_in_original(start + clause_start, start + clause_end)
     text = to_second_person(clause) if language.split("_")[0].lower() == "en" else clause
     return ProblemStatement(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from deescalate.macros import find_problem, to_second_person
 from deescalate.macros.problem_cues import ENGLISH
+from deescalate.macros.restatement import MAX_CHARS
 
 DATA = Path(__file__).parent / "data"
 CASES: list[dict[str, object]] = yaml.safe_load(
@@ -147,3 +148,16 @@ def test_clause_split_splits_where_the_unanchored_pattern_did(text: str) -> None
     """Anchoring a dash's spaces to their first one changes no split."""
     found = [m.span() for m in ENGLISH.clause_split.finditer(text)]
     assert found == [m.span() for m in _UNANCHORED_SPLIT.finditer(text)]
+
+
+def test_only_the_first_max_chars_of_a_message_are_read() -> None:
+    """A problem stated past the bound of an enormous message is not picked; one before it is."""
+    filler = "ok " * (MAX_CHARS // 3)
+    late = filler + "My router keeps dropping the connection every evening since Monday."
+    early = "My router keeps dropping the connection every evening since Monday. " + filler
+    late_found = find_problem([late])
+    assert late_found is None or "router" not in late_found.text
+    found = find_problem([early])
+    assert found is not None
+    assert "router" in found.text
+    assert found.end <= MAX_CHARS
