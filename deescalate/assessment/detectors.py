@@ -20,7 +20,6 @@ __all__ = [
     "ShoutingDetector",
     "SpanCover",
     "detect_language",
-    "inside_any",
     "loudness_screen",
     "quoted_spans",
 ]
@@ -304,19 +303,11 @@ _DOUBLE_QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”")
 _SINGLE_QUOTED = re.compile(r"(?<!\w)'[^'\n]{2,200}'(?!\w)")
 
 
-def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """True when ``[start, end)`` lies within one of ``spans`` (such as :func:`quoted_spans`).
-
-    For many questions about one text's spans, :class:`SpanCover` answers each in log time.
-    """
-    return any(a <= start and end <= b for a, b in spans)
-
-
 class SpanCover:
-    """Whether one of some spans holds ``[start, end)``: :func:`inside_any`, in log time.
+    """Whether one of some spans (such as :func:`quoted_spans`) holds ``[start, end)``.
 
-    A text of thousands of quotations and thousands of matches would otherwise compare each
-    match with each quotation.
+    Each question takes log time: a text of thousands of quotations and thousands of matches
+    would otherwise compare each match with each quotation.
     """
 
     __slots__ = ("_reach", "_starts")

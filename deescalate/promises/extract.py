@@ -135,7 +135,7 @@ def find_promises(
     lower = _lower_same_length(text)
     if _MARKER.search(lower) is None:
         return []
-    request_end = _first_request_end(lower)
+    request_end = _earliest_end(_REQUEST, lower)
     for start, end in split_sentences(text):
         sentence = text[start:end]
         if _MARKER.search(lower, start, end) is None:
@@ -143,7 +143,7 @@ def find_promises(
         found = [
             (action, offset)
             for action, offset in _commitments(lower[start:end])
-            if request_end > start + offset  # no request to the customer before it
+            if request_end is None or request_end > start + offset  # no request before it
         ]
         if not found:
             continue
@@ -177,14 +177,15 @@ def find_promises(
 _MARKER = re.compile(r"will|['’]ll|going to|shall|expect")
 
 
-def _first_request_end(lower: str) -> int:
-    """Where the earliest-ending request to the customer ends, or past the end when none does.
+def _earliest_end(pattern: re.Pattern[str], text: str) -> int | None:
+    """Where the earliest-ending match of ``pattern`` in ``text`` ends, or None without one.
 
-    A commitment after such a request waits on the customer ("DM us and we'll call"). Found
-    once per text: searching the text up to each commitment again is quadratic in the number
-    of commitments, and a long reply full of them would take minutes.
+    A commitment after a request ("DM us and we'll call") or a condition ("once you send it,
+    we'll ...") waits on the customer. The match is found once per text or sentence: searching
+    again up to each commitment is quadratic in the commitments, and a long reply full of them
+    would take minutes.
     """
-    return min((match.end() for match in _REQUEST.finditer(lower)), default=len(lower) + 1)
+    return min((match.end() for match in pattern.finditer(text)), default=None)
 
 
 def _lower_same_length(text: str) -> str:
@@ -222,13 +223,12 @@ def _commitments(sentence: str) -> list[tuple[str, int]]:
         return []
     matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
     found: list[tuple[str, int]] = []
-    # Found once per sentence, not searched again before or after each commitment: a sentence
-    # of thousands of commitments would take quadratic time.
-    condition_end = min((m.end() for m in _CUSTOMER_FIRST.finditer(sentence)), default=-1)
+    # Found once per sentence, not searched again before or after each commitment.
+    condition_end = _earliest_end(_CUSTOMER_FIRST, sentence)
     callback_start = max((m.start() for m in _SOMEONE_CALLS.finditer(sentence)), default=-1)
     for position, match in enumerate(matches):
         clause_end = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
-        if 0 <= condition_end <= match.start():
+        if condition_end is not None and condition_end <= match.start():
             continue  # waits on the customer: "once you send it, we'll ..."
         if (
             _RELAY.search(sentence, match.start(), clause_end)
