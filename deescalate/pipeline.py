@@ -18,7 +18,14 @@ import logging
 from dataclasses import dataclass, field
 
 from deescalate.conversation import Conversation, Message, Role, summarize
-from deescalate.helpdesk import AuthorRole, Helpdesk, Ticket, TicketEvent, TicketEventKind
+from deescalate.helpdesk import (
+    AuthorRole,
+    Helpdesk,
+    Ticket,
+    TicketChange,
+    TicketEvent,
+    TicketEventKind,
+)
 from deescalate.obligations.ledger import Ledger
 from deescalate.promises import find_promises
 from deescalate.stages import Stage
@@ -96,12 +103,11 @@ class Pipeline:
         stage = summarize(_conversation(ticket)).current_stage
         wanted = stage_tag(stage)
         stale = [t for t in ticket.tags if t.startswith(STAGE_TAG_PREFIX) and t != wanted]
-        if stale:
-            self.helpdesk.remove_tags(ticket.ref, stale)
-        if wanted in ticket.tags:
-            return stage, ()
-        self.helpdesk.add_tags(ticket.ref, [wanted])
-        return stage, (wanted,)
+        added = () if wanted in ticket.tags else (wanted,)
+        change = TicketChange(add_tags=frozenset(added), remove_tags=frozenset(stale))
+        if not change.empty:
+            self.helpdesk.apply(ticket.ref, change)
+        return stage, added
 
 
 def _conversation(ticket: Ticket) -> Conversation:

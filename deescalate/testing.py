@@ -5,8 +5,8 @@
 
     desk = FakeHelpdesk()
     ref = desk.create_ticket("Printer broken", [("customer", "It shows E-102 again!!")])
-    desk.add_tags(ref, ["deescalate-angry"])
-    assert desk.calls[-1].method == "add_tags"
+    desk.apply(ref, TicketChange(add_tags={"deescalate-stage-angry"}))
+    assert desk.calls[-1].method == "apply"
 """
 
 from __future__ import annotations
@@ -14,26 +14,34 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 from deescalate.errors import (
     AdapterError,
+    ConfigurationError,
     HelpdeskError,
     InputError,
     NotFound,
     WebhookVerificationError,
 )
 from deescalate.helpdesk import (
+    AppliedChange,
     AuthorRole,
     Comment,
+    Delivery,
+    HelpdeskBase,
     Ticket,
+    TicketChange,
     TicketEvent,
     TicketEventKind,
     TicketRef,
+    find_note_marker,
+    note_marker,
 )
 from deescalate.hostile import hostile_texts
 
@@ -68,12 +76,14 @@ class Call:
     args: Mapping[str, Any] = field(default_factory=dict)
 
 
-class FakeHelpdesk:
+class FakeHelpdesk(HelpdeskBase):
     """An in-memory helpdesk that records every call.
 
     ``fail_next(error, times=1)`` makes the next calls raise ``error`` (for retry tests). Webhook
     deliveries are JSON bodies signed with HMAC-SHA256 of ``secret`` in the
-    ``X-Deescalate-Signature`` header; :meth:`sign` makes one.
+    ``X-Deescalate-Signature`` header; :meth:`sign` makes one. The delivery id is the body's
+    ``delivery_id`` (or the first event's). Notes carry their idempotency key as a marker, as a
+    real adapter's do, so a second fake over the same tickets would find them too.
     """
 
     name = "fake"
@@ -85,10 +95,19 @@ class FakeHelpdesk:
         self.macros: dict[str, dict[str, Any]] = {}
         self.reminders: dict[TicketRef, list[tuple[str, datetime]]] = {}
         self.calls: list[Call] = []
+        self.closed = False
         self._failures: list[HelpdeskError] = []
-        self._seen_keys: set[str] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._next_id = 1
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """A fake whose webhook secret is ``DEESCALATE_FAKE_WEBHOOK_SECRET`` (default ``test-secret``)."""
+        env = os.environ if environ is None else environ
+        secret = env.get("DEESCALATE_FAKE_WEBHOOK_SECRET", "test-secret")
+        if not secret:
+            raise ConfigurationError("DEESCALATE_FAKE_WEBHOOK_SECRET is set but empty")
+        return cls(secret=secret)
 
     # --- set-up helpers for tests ----------------------------------------------------------
 
@@ -99,6 +118,8 @@ class FakeHelpdesk:
         *,
         status: str = "open",
         requester_name: str | None = None,
+        locale: str | None = None,
+        assignee: str | None = None,
     ) -> TicketRef:
         """Add a ticket with ``(role, body)`` public comments and return its reference."""
         with self._lock:
@@ -114,17 +135,25 @@ class FakeHelpdesk:
                 requester_name=requester_name,
                 comments=built,
                 updated_at=self.clock(),
+                locale=locale,
+                assignee=assignee,
             )
         return ref
 
     def add_comment(self, ref: TicketRef, role: str, body: str, *, public: bool = True) -> Comment:
         """Append a comment to a ticket (as if the customer or an agent wrote it) and return it."""
-        ticket = self._ticket(ref)
-        comment = self._comment(AuthorRole(role), body, public=public)
-        self.tickets[ref] = replace(
-            ticket, comments=(*ticket.comments, comment), updated_at=self.clock()
-        )
+        with self._lock:
+            ticket = self._ticket(ref)
+            comment = self._comment(AuthorRole(role), body, public=public)
+            self.tickets[ref] = replace(
+                ticket, comments=(*ticket.comments, comment), updated_at=self.clock()
+            )
         return comment
+
+    def set_status(self, ref: TicketRef, status: str) -> None:
+        """Change a ticket's status (as if an agent solved it)."""
+        with self._lock:
+            self.tickets[ref] = replace(self._ticket(ref), status=status, updated_at=self.clock())
 
     def fail_next(self, error: HelpdeskError, *, times: int = 1) -> None:
         """Make the next ``times`` calls raise ``error``."""
@@ -136,77 +165,79 @@ class FakeHelpdesk:
         return {SIGNATURE_HEADER: f"sha256={digest}"}
 
     def calls_to(self, method: str) -> list[Call]:
+        """The recorded calls of one method, in order."""
         return [call for call in self.calls if call.method == method]
+
+    def notes(self, ref: TicketRef) -> list[Comment]:
+        """The internal notes on a ticket, in order."""
+        return [c for c in self._ticket(ref).comments if not c.public]
 
     # --- the Helpdesk protocol ---------------------------------------------------------------
 
     def get_ticket(self, ref: TicketRef) -> Ticket:
         self._enter("get_ticket", ref)
-        return self._ticket(ref)
+        with self._lock:
+            return self._ticket(ref)
 
-    def add_tags(
-        self, ref: TicketRef, tags: Iterable[str], *, idempotency_key: str | None = None
-    ) -> None:
-        tags = list(tags)
-        if self._enter("add_tags", ref, tags=tags, idempotency_key=idempotency_key):
-            return
-        ticket = self._ticket(ref)
-        self.tickets[ref] = replace(ticket, tags=ticket.tags | set(tags), updated_at=self.clock())
-
-    def remove_tags(self, ref: TicketRef, tags: Iterable[str]) -> None:
-        tags = list(tags)
-        self._enter("remove_tags", ref, tags=tags)
-        ticket = self._ticket(ref)
-        self.tickets[ref] = replace(ticket, tags=ticket.tags - set(tags), updated_at=self.clock())
-
-    def post_internal_note(
-        self, ref: TicketRef, body: str, *, idempotency_key: str | None = None
-    ) -> Comment:
-        if not body.strip():
-            raise InputError("an internal note needs text")
-        ticket = self._ticket(ref)
-        if self._enter("post_internal_note", ref, body=body, idempotency_key=idempotency_key):
-            return next(c for c in reversed(ticket.comments) if not c.public)
-        note = self._comment(AuthorRole.AGENT, body, public=False)
-        self.tickets[ref] = replace(
-            ticket, comments=(*ticket.comments, note), updated_at=self.clock()
-        )
-        return note
-
-    def mark_reminder(
-        self, ref: TicketRef, tag: str, due_at: datetime, *, idempotency_key: str | None = None
-    ) -> None:
-        if self._enter(
-            "mark_reminder", ref, tag=tag, due_at=due_at, idempotency_key=idempotency_key
-        ):
-            return
-        ticket = self._ticket(ref)
-        self.tickets[ref] = replace(ticket, tags=ticket.tags | {tag}, updated_at=self.clock())
-        self.reminders.setdefault(ref, []).append((tag, due_at))
-
-    def set_priority(self, ref: TicketRef, priority: str) -> None:
-        if priority not in {"low", "normal", "high", "urgent"}:
-            raise InputError(f"unknown priority {priority!r}: use low, normal, high or urgent")
-        self._enter("set_priority", ref, priority=priority)
-        ticket = self._ticket(ref)
-        self.tickets[ref] = replace(ticket, priority=priority, updated_at=self.clock())
+    def apply(
+        self, ref: TicketRef, change: TicketChange, *, idempotency_key: str | None = None
+    ) -> AppliedChange:
+        self._enter("apply", ref, change=change, idempotency_key=idempotency_key)
+        marker = note_marker(idempotency_key) if idempotency_key else None
+        with self._lock:
+            ticket = self._ticket(ref)
+            if idempotency_key is not None:
+                for comment in ticket.comments:
+                    if find_note_marker(comment.body) == idempotency_key:
+                        return AppliedChange(
+                            ref, change, idempotency_key, replayed=True, note=comment, calls=1
+                        )
+            tags = (ticket.tags | change.tags_to_add) - change.remove_tags
+            comments = ticket.comments
+            note = None
+            if change.note is not None:
+                body = f"{change.note}\n\n{marker}" if marker else change.note
+                note = self._comment(AuthorRole.AGENT, body, public=False)
+                comments = (*comments, note)
+            if change.reminder is not None:
+                self.reminders.setdefault(ref, []).append(
+                    (change.reminder.tag, change.reminder.due_at)
+                )
+            self.tickets[ref] = replace(
+                ticket,
+                tags=frozenset(tags),
+                comments=comments,
+                priority=change.priority or ticket.priority,
+                updated_at=self.clock(),
+            )
+        return AppliedChange(ref, change, idempotency_key, note=note, calls=1)
 
     def upsert_macro(self, name: str, body: str, *, public: bool, tags: Sequence[str] = ()) -> str:
         self._enter("upsert_macro", None, name=name, public=public, tags=list(tags))
-        existing = self.macros.get(name)
-        macro_id = existing["id"] if existing else f"macro-{len(self.macros) + 1}"
-        self.macros[name] = {"id": macro_id, "body": body, "public": public, "tags": list(tags)}
+        with self._lock:
+            existing = self.macros.get(name)
+            macro_id = existing["id"] if existing else f"macro-{len(self.macros) + 1}"
+            self.macros[name] = {"id": macro_id, "body": body, "public": public, "tags": list(tags)}
         return str(macro_id)
 
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[TicketEvent]:
-        self._enter("parse_webhook", None)
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> Delivery:
+        self._enter("verify_webhook", None)
         lowered = {key.lower(): value for key, value in headers.items()}
         given = lowered.get(SIGNATURE_HEADER, "")
         expected = self.sign(body)[SIGNATURE_HEADER]
-        if not hmac.compare_digest(given, expected):
+        if not hmac.compare_digest(given.encode(), expected.encode()):
             raise WebhookVerificationError("the delivery's signature does not verify")
+        payload = _payload(body)
         try:
-            payload = json.loads(body)
+            delivery_id = str(payload.get("delivery_id") or payload["events"][0]["delivery_id"])
+        except (KeyError, IndexError, TypeError) as exc:
+            raise AdapterError("malformed delivery: no delivery_id") from exc
+        return Delivery(delivery_id, self.name, self.clock(), body)
+
+    def parse_delivery(self, delivery: Delivery) -> list[TicketEvent]:
+        self._enter("parse_delivery", None, delivery_id=delivery.id)
+        payload = _payload(delivery.body)
+        try:
             return [_event_from(item) for item in payload["events"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise AdapterError(f"malformed delivery: {exc.__class__.__name__}") from exc
@@ -214,27 +245,27 @@ class FakeHelpdesk:
     def changed_since(self, cursor: str | None) -> tuple[list[TicketRef], str]:
         self._enter("changed_since", None, cursor=cursor)
         since = datetime.fromisoformat(cursor) if cursor else None
-        changed = sorted(
-            ref
-            for ref, ticket in self.tickets.items()
-            if since is None or (ticket.updated_at is not None and ticket.updated_at > since)
-        )
+        with self._lock:
+            changed = sorted(
+                ref
+                for ref, ticket in self.tickets.items()
+                if since is None or (ticket.updated_at is not None and ticket.updated_at > since)
+            )
         return changed, self.clock().isoformat()
+
+    def close(self) -> None:
+        self.closed = True
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _enter(self, method: str, ref: TicketRef | None, **args: Any) -> bool:
-        """Record a call, raise an injected failure, and say whether it repeats a known key."""
+    def _enter(self, method: str, ref: TicketRef | None, **args: Any) -> None:
+        """Record a call and raise an injected failure."""
         with self._lock:
+            if self.closed:
+                raise AdapterError("the helpdesk was closed")
             self.calls.append(Call(method, ref, args))
             if self._failures:
                 raise self._failures.pop(0)
-            key = args.get("idempotency_key")
-            if key is None:
-                return False
-            seen = f"{method}:{key}" in self._seen_keys
-            self._seen_keys.add(f"{method}:{key}")
-            return seen
 
     def _ticket(self, ref: TicketRef) -> Ticket:
         ticket = self.tickets.get(ref)
@@ -246,6 +277,16 @@ class FakeHelpdesk:
         comment = Comment(str(self._next_id), role, body, public, self.clock())
         self._next_id += 1
         return comment
+
+
+def _payload(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise AdapterError(f"malformed delivery: not JSON ({exc.__class__.__name__})") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        raise AdapterError("malformed delivery: expected an object with an 'events' list")
+    return payload
 
 
 def _event_from(item: Mapping[str, Any]) -> TicketEvent:

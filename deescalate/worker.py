@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 
 from deescalate.errors import HelpdeskError, RateLimited
-from deescalate.helpdesk import Helpdesk, TicketRef
+from deescalate.helpdesk import Helpdesk, Priority, Reminder, TicketChange, TicketRef
 from deescalate.obligations.ledger import Ledger
 from deescalate.obligations.model import Obligation, ObligationKind, Task
 
@@ -148,38 +148,39 @@ class Worker:
 
     def _dispatch(self, obligation: Obligation, task: Task) -> None:
         ref = TicketRef.parse(obligation.ticket)
-        key = f"{obligation.id}:{task.value}"
+        change = self._change_for(obligation, task)
+        if not change.empty:
+            self.helpdesk.apply(ref, change, idempotency_key=f"{obligation.id}:{task.value}")
+
+    def _change_for(self, obligation: Obligation, task: Task) -> TicketChange:
+        """The one ticket change a task makes: tags, a note and maybe a priority, together."""
         policy = self.ledger.policy
         due = obligation.due_at.astimezone(self.ledger.calendar.zone).strftime("%a %d %b %H:%M")
+        action = obligation.action or "contact the customer"
         if task is Task.REMIND:
-            self.helpdesk.mark_reminder(
-                ref, policy.reminder_tag, obligation.due_at, idempotency_key=key
-            )
-            self.helpdesk.post_internal_note(
-                ref,
-                f"Reminder: you promised to {obligation.action or 'contact the customer'} by {due}. "
+            return TicketChange(
+                reminder=Reminder(policy.reminder_tag, obligation.due_at),
+                note=f"Reminder: you promised to {action} by {due}. "
                 "Contact them by then, even without a resolution: an update keeps the promise.",
-                idempotency_key=key,
             )
-        elif task is Task.BREAK:
-            if policy.escalate_tags:
-                self.helpdesk.add_tags(ref, policy.escalate_tags, idempotency_key=key)
-            if policy.escalate_priority:
-                self.helpdesk.set_priority(ref, policy.escalate_priority)
-            if policy.escalate_note:
-                self.helpdesk.post_internal_note(
-                    ref,
-                    f"A promise to {obligation.action or 'contact the customer'} by {due} was not kept. "
-                    "Apologize for the missed contact and give a new time you can keep.",
-                    idempotency_key=key,
-                )
-        elif obligation.kind is ObligationKind.FOLLOW_UP:
-            self.helpdesk.add_tags(ref, [policy.follow_up_tag], idempotency_key=key)
-            self.helpdesk.post_internal_note(
-                ref,
-                "Follow-up due: check with the customer that the problem is solved and has not come back.",
-                idempotency_key=key,
+        if task is Task.BREAK:
+            return TicketChange(
+                add_tags=frozenset(policy.escalate_tags),
+                priority=Priority.parse(policy.escalate_priority)
+                if policy.escalate_priority
+                else None,
+                note=f"A promise to {action} by {due} was not kept. "
+                "Apologize for the missed contact and give a new time you can keep."
+                if policy.escalate_note
+                else None,
             )
+        if obligation.kind is ObligationKind.FOLLOW_UP:
+            return TicketChange(
+                add_tags={policy.follow_up_tag},
+                note="Follow-up due: check with the customer that the problem is solved "
+                "and has not come back.",
+            )
+        return TicketChange()
 
     def _retry(self, obligation: Obligation, error: Exception, retry_after: float | None) -> None:
         attempts = self._attempts.get(obligation.id, 0) + 1

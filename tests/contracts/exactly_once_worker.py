@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from deescalate.calendar import BusinessCalendar
-from deescalate.helpdesk import AuthorRole, Comment, Ticket, TicketEvent, TicketRef
+from deescalate.helpdesk import AppliedChange, HelpdeskBase, Ticket, TicketChange, TicketRef
 from deescalate.obligations import Ledger, ObligationState, Policy
 from deescalate.store import open_store
 from deescalate.worker import Worker
@@ -55,43 +55,28 @@ class External:
         )
 
 
-class RecordingHelpdesk:
-    """Implements the writes the worker makes on a broken promise, recording them externally."""
+class RecordingHelpdesk(HelpdeskBase):
+    """Applies the worker's writes by recording their idempotency keys externally."""
 
     name = "fake"
 
     def __init__(self, external: External) -> None:
         self.external = external
 
-    def post_internal_note(
-        self, ref: TicketRef, body: str, *, idempotency_key: str | None = None
-    ) -> Comment:
-        self.external.record(idempotency_key or "")
-        return Comment("note", AuthorRole.AGENT, body, False, datetime.now(UTC))
-
-    def add_tags(
-        self, ref: TicketRef, tags: Iterable[str], *, idempotency_key: str | None = None
-    ) -> None:
-        raise AssertionError("not used by this test's policy")
-
-    def remove_tags(self, ref: TicketRef, tags: Iterable[str]) -> None:
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RecordingHelpdesk:
         raise AssertionError("not used")
+
+    def apply(
+        self, ref: TicketRef, change: TicketChange, *, idempotency_key: str | None = None
+    ) -> AppliedChange:
+        self.external.record(idempotency_key or "")
+        return AppliedChange(ref, change, idempotency_key, calls=1)
 
     def get_ticket(self, ref: TicketRef) -> Ticket:
         raise AssertionError("not used")
 
-    def mark_reminder(
-        self, ref: TicketRef, tag: str, due_at: datetime, *, idempotency_key: str | None = None
-    ) -> None:
-        raise AssertionError("not used")
-
-    def set_priority(self, ref: TicketRef, priority: str) -> None:
-        raise AssertionError("not used")
-
     def upsert_macro(self, name: str, body: str, *, public: bool, tags: Sequence[str] = ()) -> str:
-        raise AssertionError("not used")
-
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[TicketEvent]:
         raise AssertionError("not used")
 
     def changed_since(self, cursor: str | None) -> tuple[list[TicketRef], str]:

@@ -93,7 +93,7 @@ def test_internal_note_is_not_a_contact(
     pipeline, desk, ledger, _ = world
     ref = desk.create_ticket("Router", [("agent", "I'll call you back by 3pm.")])
     pipeline.handle(comment_event(desk, ref, 0))
-    note = desk.post_internal_note(ref, "I'll call them back by 4pm.")
+    note = desk.add_comment(ref, "agent", "I'll call them back by 4pm.", public=False)
     result = pipeline.handle(
         TicketEvent(TicketEventKind.COMMENT_ADDED, ref, note.created_at, "n1", comment=note)
     )

@@ -16,6 +16,7 @@ import pytest
 from deescalate import RateLimited, Stage, find_promises
 from deescalate.calendar import BusinessCalendar
 from deescalate.errors import AdapterError
+from deescalate.helpdesk import Priority
 from deescalate.obligations import Ledger, ObligationState
 from deescalate.store.sqlite import SQLiteStore
 from deescalate.testing import FakeHelpdesk, FrozenClock
@@ -55,14 +56,17 @@ def test_reminds_before_due_then_flags_the_broken_promise(
     clock.advance(hours=4)  # 14:00 Berlin
     assert worker.run_once() == 1
     assert ledger.store.get(ob_id).state is ObligationState.REMINDED
-    assert desk.calls_to("mark_reminder")
+    (reminder,) = desk.calls_to("apply")
+    assert reminder.args["change"].reminder.tag == "deescalate-promise-due"
+    assert reminder.args["change"].note.startswith("Reminder:")
     clock.advance(hours=1, minutes=1)
     assert worker.run_once() == 1
     broken = ledger.store.get(ob_id)
     assert broken.state is ObligationState.BROKEN
     ticket = desk.get_ticket(next(iter(desk.tickets)))
     assert "deescalate-broken-promise" in ticket.tags
-    assert ticket.priority == "high"
+    assert ticket.priority is Priority.HIGH
+    assert len(desk.calls_to("apply")) == 2  # one write per task: tags, note and priority together
     assert ledger.store.dispatch_count(ob_id) == 2
 
 
@@ -77,7 +81,7 @@ def test_kept_promise_is_not_flagged(
     clock.advance(hours=8)
     assert worker.run_once() == 0
     assert ledger.store.get(ob_id).state is ObligationState.KEPT
-    assert not desk.calls_to("set_priority")
+    assert not desk.calls_to("apply")
 
 
 def test_rate_limit_is_retried_after_retry_after(
@@ -131,7 +135,7 @@ def test_reminders_wait_for_business_hours(tmp_path: Path) -> None:
     worker = Worker(ledger, desk, worker_id="w1", clock=clock)
     worker.run_once()
     assert worker.stats.deferred == 1
-    assert not desk.calls_to("post_internal_note")
+    assert not desk.calls_to("apply")
     next_at = ledger.store.get(opened[0].id).next_action_at
     assert next_at is not None
     assert next_at.astimezone(BusinessCalendar.standard(TZ).zone).hour == 9
