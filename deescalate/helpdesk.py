@@ -40,6 +40,8 @@ from deescalate.errors import InputError
 __all__ = [
     "AppliedChange",
     "AuthorRole",
+    "BulkHelpdesk",
+    "BulkOutcome",
     "Comment",
     "Delivery",
     "Helpdesk",
@@ -50,7 +52,9 @@ __all__ = [
     "TicketChange",
     "TicketEvent",
     "TicketEventKind",
+    "TicketPage",
     "TicketRef",
+    "WebhookInstaller",
     "find_note_marker",
     "note_marker",
 ]
@@ -384,6 +388,57 @@ class Helpdesk(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    """One page of a bulk export: tickets with their comments, and where to resume.
+
+    ``cursor`` is an opaque string to pass back to continue (store it to resume after a crash);
+    ``done`` is true on the last page.
+    """
+
+    tickets: tuple[Ticket, ...]
+    cursor: str | None
+    done: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What happened to one ticket in :meth:`BulkHelpdesk.apply_many`.
+
+    ``ok`` is false with ``error`` set when the helpdesk refused it; ``skipped`` names why nothing
+    was attempted (``"closed"``: closed tickets cannot be updated).
+    """
+
+    ref: TicketRef
+    ok: bool
+    error: str | None = None
+    skipped: str | None = None
+
+
+@runtime_checkable
+class BulkHelpdesk(Helpdesk, Protocol):
+    """An adapter that can export tickets in bulk and write many changes in few calls (backfill)."""
+
+    def export_tickets(self, *, since: datetime, cursor: str | None = None) -> TicketPage:
+        """Tickets changed since ``since`` with their comments, one page at a time."""
+        ...
+
+    def apply_many(self, changes: Sequence[tuple[TicketRef, TicketChange]]) -> list[BulkOutcome]:
+        """Write many changes, grouping tickets that get the same change into one call where
+        the system allows; one outcome per ticket, in order."""
+        ...
+
+
+@runtime_checkable
+class WebhookInstaller(Protocol):
+    """An adapter that can register deescalate's webhook in the helpdesk (``deescalate setup``)."""
+
+    def install_webhook(self, endpoint: str) -> list[str]:
+        """Create what is missing (idempotent: a second run creates nothing) and describe, one
+        line each, what was created or found."""
+        ...
 
 
 class HelpdeskBase:
