@@ -1,120 +1,417 @@
-"""On a ticket event: assess, tag the stage, and open or settle obligations.
+"""On a ticket event, a :class:`Plan`: the tags, the one internal note, and the ledger steps.
 
-The pipeline is what the webhook service and a backfill call for each
-:class:`~deescalate.helpdesk.TicketEvent`. It is idempotent: handling the same event twice tags
-the same stage and opens no second obligation.
+:meth:`Pipeline.plan` is pure: given the event and the ticket as the helpdesk shows it, it says
+what should change, and writes nothing. Applying a plan is separate (:mod:`deescalate.inbox`
+writes its ledger steps and queues its ticket change in one store transaction; the outbox sends
+the change to the helpdesk with the plan's idempotency key), so a crash between any two steps
+loses nothing and repeats nothing visible.
 
-* A customer comment: the conversation is assessed and the ticket tagged with its current stage
-  (``deescalate-stage-angry``); the comment may cancel a promised contact or report that a solved
-  problem is back.
-* A public agent reply or a logged call: keeps the promises it fulfils; the reply's own promises
-  open follow-through obligations.
-* A solve: a follow-up obligation opens when the conversation's peak stage calls for one.
+* A customer comment: the conversation is assessed up to that comment; the ticket is tagged
+  with its current stage (the old stage tag removed in the same change) and the routing signals
+  (``deescalate-handoff`` for a request for a manager, ``deescalate-legal`` for a legal threat).
+  When the stage rose to ``upset`` or above, or a routing tag is new, ONE internal note explains
+  it: the stage with its evidence quoted, the next playbook step, suggested wording rendered in
+  the customer's language, and the reply coach's findings on the agent reply that came before.
+  The comment may also cancel a promised contact or report that a solved problem is back.
+* A public agent reply: keeps the promises it fulfils; its own promises open follow-through
+  obligations, read against the comment's time in the agents' zone.
+* A logged call keeps promises; a solve opens a follow-up when the peak stage calls for one.
+* Internal notes, system comments, and the helpdesk's echoes of deescalate's own notes (they carry
+  :func:`~deescalate.helpdesk.note_marker`) plan nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from deescalate.conversation import Conversation, Message, Role, summarize
+from deescalate.assessment import Assessment, Assessor, default_assessor
+from deescalate.calendar import BusinessCalendar
+from deescalate.coach import Coach, Finding, default_coach
+from deescalate.conversation import Conversation, ConversationSummary, Message, Role, summarize
 from deescalate.helpdesk import (
     AuthorRole,
-    Helpdesk,
+    Comment,
     Ticket,
     TicketChange,
     TicketEvent,
     TicketEventKind,
+    TicketRef,
+    find_note_marker,
 )
-from deescalate.obligations.ledger import Ledger
-from deescalate.promises import find_promises
+from deescalate.macros import MacroLibrary, MacroValues, Suggestion, suggest_macros
+from deescalate.promises import Promise, find_promises
 from deescalate.stages import Stage
 
-__all__ = ["Pipeline", "PipelineResult", "stage_tag"]
+__all__ = [
+    "CachedAssessor",
+    "ContactMade",
+    "CustomerWrote",
+    "FollowThroughPromised",
+    "LedgerStep",
+    "Pipeline",
+    "Plan",
+    "TagPolicy",
+    "TicketSolved",
+    "stage_tag",
+]
 
 log = logging.getLogger("deescalate.pipeline")
 
-STAGE_TAG_PREFIX = "deescalate-stage-"
-
-
-def stage_tag(stage: Stage) -> str:
-    """The tag a ticket carries for its current stage."""
-    return f"{STAGE_TAG_PREFIX}{stage.value}"
+SOLVED_STATUSES = frozenset({"solved", "closed", "resolved", "done"})
+_EVIDENCE_SHOWN = 5
+_SUGGESTIONS_SHOWN = 2
+_FINDINGS_SHOWN = 4
 
 
 @dataclass(frozen=True, slots=True)
-class PipelineResult:
-    """What handling one event did."""
+class TagPolicy:
+    """The tags deescalate writes, all under one ``prefix`` (``DEESCALATE_TAG_PREFIX``)."""
 
+    prefix: str = "deescalate-"
+
+    def stage(self, stage: Stage) -> str:
+        """The tag for a ticket's current stage (``deescalate-stage-angry``)."""
+        return f"{self.prefix}stage-{stage.value}"
+
+    def stage_of(self, tags: frozenset[str]) -> Stage | None:
+        """The stage a ticket's tags record, if any (the highest, should there be several)."""
+        stages = [s for s in Stage if self.stage(s) in tags]
+        return max(stages) if stages else None
+
+    @property
+    def handoff(self) -> str:
+        return f"{self.prefix}handoff"
+
+    @property
+    def legal(self) -> str:
+        return f"{self.prefix}legal"
+
+    @property
+    def promise_due(self) -> str:
+        return f"{self.prefix}promise-due"
+
+    @property
+    def follow_up_due(self) -> str:
+        return f"{self.prefix}follow-up-due"
+
+    @property
+    def broken_promise(self) -> str:
+        return f"{self.prefix}broken-promise"
+
+
+def stage_tag(stage: Stage, policy: TagPolicy | None = None) -> str:
+    """The tag a ticket carries for its current stage."""
+    return (policy or TagPolicy()).stage(stage)
+
+
+# --- ledger steps: what a plan asks of the ledger -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactMade:
+    """The agent contacted the customer (a public reply or a logged call)."""
+
+    at: datetime
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerWrote:
+    """The customer wrote: it may cancel a promised contact or report a recurrence."""
+
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FollowThroughPromised:
+    """An agent's promise in a reply: a follow-through obligation opens."""
+
+    promise: Promise
+    comment_id: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSolved:
+    """The ticket was solved: a follow-up opens when the peak stage calls for one."""
+
+    at: datetime
+    peak_stage: Stage
+
+
+LedgerStep = ContactMade | CustomerWrote | FollowThroughPromised | TicketSolved
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one event should change: a ticket change and ledger steps, under one key.
+
+    ``idempotency_key`` is derived from the delivery and the event, so planning the same event
+    again yields the same key and the outbox writes the change once.
+    """
+
+    ref: TicketRef
+    idempotency_key: str
+    change: TicketChange = field(default_factory=TicketChange)
+    ledger: tuple[LedgerStep, ...] = ()
     stage: Stage | None = None
-    opened: tuple[str, ...] = ()
-    settled: tuple[str, ...] = ()
-    tags_added: tuple[str, ...] = field(default=())
+    reason: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """True when the plan changes nothing anywhere."""
+        return self.change.empty and not self.ledger
+
+
+class CachedAssessor:
+    """An assessor that remembers its last ``size`` results by text.
+
+    An event re-reads the whole thread; with the cache, only the new messages are assessed.
+    Thread-safe: the service and the worker share one pipeline.
+    """
+
+    def __init__(self, assessor: Assessor | None = None, *, size: int = 4096) -> None:
+        self.assessor = assessor
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._cache: OrderedDict[str, Assessment] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def assess(self, text: str) -> Assessment:
+        """The assessment of ``text``, from the cache when it was seen."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return found
+        result = (self.assessor or default_assessor()).assess(text)
+        with self._lock:
+            self.misses += 1
+            self._cache[key] = result
+            if len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return result
 
 
 class Pipeline:
-    """Turns ticket events into stage tags and ledger entries for one helpdesk.
+    """Plans what each ticket event changes; see the module docstring.
 
-    ``tz`` is the agents' time zone: promises are resolved in it.
+    Everything it uses is injected: the ``assessor`` (wrapped in a :class:`CachedAssessor`), the
+    reply ``coach``, the ``macros`` library, the agents' business ``calendar`` (promises are
+    resolved in its zone), the ``tags`` and the ``company`` name the macros mention.
     """
 
-    def __init__(self, ledger: Ledger, helpdesk: Helpdesk, *, tz: str = "UTC") -> None:
-        self.ledger = ledger
-        self.helpdesk = helpdesk
-        self.tz = tz
+    def __init__(
+        self,
+        *,
+        assessor: Assessor | None = None,
+        coach: Coach | None = None,
+        macros: MacroLibrary | None = None,
+        calendar: BusinessCalendar | None = None,
+        tags: TagPolicy | None = None,
+        company: str | None = None,
+        cache_size: int = 4096,
+    ) -> None:
+        self.assessor = CachedAssessor(assessor, size=cache_size)
+        self.coach = coach
+        self.macros = macros
+        self.calendar = calendar or BusinessCalendar.standard("UTC")
+        self.tags = tags or TagPolicy()
+        self.company = company
 
-    def handle(self, event: TicketEvent) -> PipelineResult:
-        """Handle one event; see the module docstring."""
-        ticket_key = str(event.ref)
+    # --- planning ------------------------------------------------------------------------------
+
+    def plan(self, event: TicketEvent, ticket: Ticket) -> Plan:
+        """What ``event`` should change on ``ticket`` and in the ledger; writes nothing."""
+        key = plan_key(event)
         if event.kind is TicketEventKind.CALL_LOGGED:
-            kept = self.ledger.record_contact(ticket_key, event.at, how="logged call")
-            return PipelineResult(settled=tuple(o.id for o in kept))
-        ticket = self.helpdesk.get_ticket(event.ref)
-        if event.kind is TicketEventKind.SOLVED:
-            peak = summarize(_conversation(ticket)).peak_stage
-            follow_up = self.ledger.open_follow_up(ticket_key, solved_at=event.at, peak_stage=peak)
-            ids = (follow_up[0].id,) if follow_up is not None and follow_up[1] else ()
-            return PipelineResult(stage=peak, opened=ids)
-        comment = event.comment
-        if event.kind is not TicketEventKind.COMMENT_ADDED or comment is None:
-            return PipelineResult()
+            return Plan(event.ref, key, ledger=(ContactMade(event.at, "logged call"),))
+        if event.kind is TicketEventKind.SOLVED or (
+            event.kind is TicketEventKind.STATUS_CHANGED
+            and (event.status or "").lower() in SOLVED_STATUSES
+        ):
+            summary = self._summary(ticket.comments, ticket)
+            return Plan(
+                event.ref,
+                key,
+                ledger=(TicketSolved(event.at, summary.peak_stage),),
+                stage=summary.peak_stage,
+                reason="solved",
+            )
+        if event.kind is not TicketEventKind.COMMENT_ADDED:
+            return Plan(event.ref, key, reason=f"nothing to do on {event.kind.value}")
+        comment, index = _locate(event, ticket)
+        if comment is None:
+            return Plan(event.ref, key, reason="the comment is not on the ticket")
+        if find_note_marker(comment.body) is not None:
+            return Plan(event.ref, key, reason="deescalate's own note")
         if comment.author_role is AuthorRole.CUSTOMER:
-            changed = self.ledger.record_customer_message(
-                ticket_key, comment.body, comment.created_at
-            )
-            stage, added = self._tag_stage(ticket)
-            return PipelineResult(
-                stage=stage, settled=tuple(o.id for o in changed), tags_added=added
-            )
+            return self._plan_customer(key, ticket, comment, index)
         if comment.author_role is AuthorRole.AGENT and comment.public:
-            kept = self.ledger.record_contact(ticket_key, comment.created_at, how="public reply")
-            opened: list[str] = []
-            for promise in find_promises(comment.body, comment.created_at, self.tz):
-                obligation, created = self.ledger.open_follow_through(
-                    ticket_key, promise, comment_id=comment.id, sent_at=comment.created_at
-                )
-                if created:
-                    opened.append(obligation.id)
-            log.info("ticket %s: %d promises opened, %d kept", ticket_key, len(opened), len(kept))
-            return PipelineResult(opened=tuple(opened), settled=tuple(o.id for o in kept))
-        return PipelineResult()
+            return self._plan_agent_reply(key, ticket, comment)
+        return Plan(event.ref, key, reason="an internal or system comment")
 
-    def _tag_stage(self, ticket: Ticket) -> tuple[Stage, tuple[str, ...]]:
-        stage = summarize(_conversation(ticket)).current_stage
-        wanted = stage_tag(stage)
-        stale = [t for t in ticket.tags if t.startswith(STAGE_TAG_PREFIX) and t != wanted]
-        added = () if wanted in ticket.tags else (wanted,)
-        change = TicketChange(add_tags=frozenset(added), remove_tags=frozenset(stale))
-        if not change.empty:
-            self.helpdesk.apply(ticket.ref, change)
-        return stage, added
+    def _plan_customer(self, key: str, ticket: Ticket, comment: Comment, index: int) -> Plan:
+        upto = (*ticket.comments[:index], comment)
+        summary = self._summary(upto, ticket)
+        latest = summary.assessments[-1][1]
+        earlier = summary.assessments[-2][1].stage if len(summary.assessments) > 1 else None
+        stage = summary.current_stage
+        wanted = self.tags.stage(stage)
+        stale = ({self.tags.stage(s) for s in Stage} & ticket.tags) - {wanted}
+        routing: set[str] = set()
+        if latest.wants_handoff:
+            routing.add(self.tags.handoff)
+        if "threatens-legal" in latest.codes:
+            routing.add(self.tags.legal)
+        new_routing = routing - ticket.tags
+        rose = stage >= Stage.UPSET and (earlier is None or stage > earlier)
+        note = None
+        if rose or new_routing:
+            note = self._note(ticket, upto, summary, latest)
+        add = ({wanted} | routing) - ticket.tags
+        change = TicketChange(add_tags=add, remove_tags=stale, note=note)
+        return Plan(
+            ticket.ref,
+            key,
+            change=change,
+            ledger=(CustomerWrote(comment.body, comment.created_at),),
+            stage=stage,
+            reason=f"customer at {stage.value}" + (", rose" if rose else ""),
+        )
+
+    def _plan_agent_reply(self, key: str, ticket: Ticket, comment: Comment) -> Plan:
+        promises = find_promises(
+            comment.body, comment.created_at, self.calendar.tz, calendar=self.calendar
+        )
+        steps: list[LedgerStep] = [ContactMade(comment.created_at, "public reply")]
+        steps += [FollowThroughPromised(p, comment.id, comment.created_at) for p in promises]
+        return Plan(
+            ticket.ref,
+            key,
+            ledger=tuple(steps),
+            reason=f"agent reply with {len(promises)} promise(s)",
+        )
+
+    # --- the note --------------------------------------------------------------------------------
+
+    def _note(
+        self,
+        ticket: Ticket,
+        upto: Sequence[Comment],
+        summary: ConversationSummary,
+        latest: Assessment,
+    ) -> str:
+        lines = [f"deescalate: the customer is {summary.current_stage.value.upper()} now"]
+        if summary.peak_stage > summary.current_stage:
+            lines[0] += f" (peak {summary.peak_stage.value})"
+        lines[0] += "."
+        evidence = _evidence(latest)
+        if evidence:
+            lines += ["", "Evidence in their latest message:", *evidence]
+        lines += ["", f"Next step: {summary.next_step}. {summary.reason}".rstrip()]
+        wording = self._wording(ticket, upto)
+        if wording:
+            lines += ["", "Suggested wording (edit before sending):", *wording]
+        findings = self._findings_on_last_reply(upto)
+        if findings:
+            lines += ["", "On the last agent reply:", *findings]
+        return "\n".join(lines)
+
+    def _wording(self, ticket: Ticket, upto: Sequence[Comment]) -> list[str]:
+        values = MacroValues(
+            customer_name=ticket.requester_name,
+            company=self.company,
+            locale=ticket.locale or "en",
+            tz=self.calendar.tz,
+        )
+        try:
+            suggestions = suggest_macros(
+                _conversation(upto, ticket),
+                values,
+                library=self.macros,
+                seed=str(ticket.ref),
+                assessor=self.assessor,
+            )
+        except Exception as exc:  # a team's broken macro must not stop the tags and the note
+            log.warning("ticket %s: no suggested wording (%s)", ticket.ref, exc.__class__.__name__)
+            return []
+        return [_suggestion_line(s) for s in suggestions if s.text][:_SUGGESTIONS_SHOWN]
+
+    def _findings_on_last_reply(self, upto: Sequence[Comment]) -> list[str]:
+        replies = [
+            i for i, c in enumerate(upto) if c.author_role is AuthorRole.AGENT and c.public
+        ]
+        if not replies:
+            return []
+        last = replies[-1]
+        before = [
+            Message(Role.CUSTOMER, c.body, at=c.created_at)
+            for c in upto[:last]
+            if c.author_role is AuthorRole.CUSTOMER
+        ]
+        coach = self.coach or default_coach()
+        customer = Conversation(tuple(before)) if before else None
+        found: list[Finding] = coach.lint(upto[last].body, customer, assessor=self.assessor)
+        return [
+            f"- {f.code} {f.rule}: {f.message}" + (f" Try: {f.suggestion}" if f.suggestion else "")
+            for f in found[:_FINDINGS_SHOWN]
+        ]
+
+    def _summary(self, comments: Sequence[Comment], ticket: Ticket) -> ConversationSummary:
+        return summarize(_conversation(comments, ticket), assessor=self.assessor)
 
 
-def _conversation(ticket: Ticket) -> Conversation:
+def plan_key(event: TicketEvent) -> str:
+    """The idempotency key of an event's plan: the same for the same delivery and event."""
+    what = event.comment.id if event.comment is not None else event.kind.value
+    raw = f"{event.ref}|{event.delivery_id}|{what}"
+    return "plan-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def _locate(event: TicketEvent, ticket: Ticket) -> tuple[Comment | None, int]:
+    """The event's comment as the ticket shows it, and its index (the event's own if absent)."""
+    wanted = event.comment
+    for index, comment in enumerate(ticket.comments):
+        if wanted is not None and comment.id == wanted.id:
+            return comment, index
+    if wanted is None:
+        return None, -1
+    # The helpdesk has not shown it yet (eventual consistency): read it after the others.
+    return wanted, len(ticket.comments)
+
+
+def _conversation(comments: Sequence[Comment], ticket: Ticket) -> Conversation:
     messages = []
-    for comment in ticket.comments:
-        if comment.author_role is AuthorRole.SYSTEM:
+    for comment in comments:
+        if comment.author_role is AuthorRole.SYSTEM or find_note_marker(comment.body):
             continue
         role = Role.CUSTOMER if comment.author_role is AuthorRole.CUSTOMER else Role.AGENT
         messages.append(Message(role, comment.body, at=comment.created_at, public=comment.public))
     return Conversation(tuple(messages), customer_name=ticket.requester_name)
+
+
+def _evidence(assessment: Assessment) -> list[str]:
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for signal in assessment.signals:
+        if signal.code == "gratitude" or (signal.code, signal.text) in seen:
+            continue
+        seen.add((signal.code, signal.text))
+        quoted = " ".join(signal.text.split())[:80]
+        lines.append(f'- {signal.code}: "{quoted}"')
+    return lines[:_EVIDENCE_SHOWN]
+
+
+def _suggestion_line(suggestion: Suggestion) -> str:
+    return f"- {suggestion.macro}: {suggestion.text}"

@@ -46,6 +46,24 @@ class Settings(BaseSettings):
     remind_outside_hours: bool = Field(
         False, description="Let the worker send reminders while the business calendar is closed."
     )
+    helpdesk: str | None = Field(
+        None, description="The helpdesk adapter the service and worker use, by entry-point name."
+    )
+    tag_prefix: str = Field(
+        "deescalate-",
+        pattern=r"^[^\s,]{1,40}$",
+        description="The prefix of every tag deescalate writes (stage, routing, reminders).",
+    )
+    company: str | None = Field(None, description="The company name suggested wording mentions.")
+    note_locale: str = Field(
+        "en", description="The agents' language for internal notes (a macro library language)."
+    )
+    macro_files: list[Path] = Field(
+        default_factory=list, description="Extra macro library files (YAML) to load."
+    )
+    escalate_priority: str | None = Field(
+        "high", description="The priority a broken promise raises a ticket to (empty: none)."
+    )
 
     def assessor(self) -> Assessor:
         """An :class:`~deescalate.assessment.Assessor` configured from these settings."""

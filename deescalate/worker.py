@@ -19,6 +19,7 @@ from types import FrameType
 
 from deescalate.errors import HelpdeskError, RateLimited
 from deescalate.helpdesk import Helpdesk, Priority, Reminder, TicketChange, TicketRef
+from deescalate.macros import MacroLibrary, MacroValues, render_macro
 from deescalate.obligations.ledger import Ledger
 from deescalate.obligations.model import Obligation, ObligationKind, Task
 
@@ -41,8 +42,9 @@ class Worker:
     """Dispatches due obligations from a ledger to a helpdesk.
 
     ``batch`` obligations are claimed at a time under a ``lease``; ``poll`` seconds pass between
-    empty claims. ``max_backoff`` caps the retry delay. ``clock`` and ``sleep`` are injectable for
-    tests.
+    empty claims. ``max_backoff`` caps the retry delay. ``clock`` is injectable for tests. Notes
+    come from the ``macros`` library (its ``reminder-note``, ``broken-promise-note`` and
+    ``follow-up-note``) in ``note_locale``, the agents' language.
     """
 
     def __init__(
@@ -57,6 +59,8 @@ class Worker:
         base_backoff: timedelta = timedelta(seconds=30),
         max_backoff: timedelta = timedelta(hours=1),
         clock: Callable[[], datetime] | None = None,
+        macros: MacroLibrary | None = None,
+        note_locale: str = "en",
     ) -> None:
         self.ledger = ledger
         self.helpdesk = helpdesk
@@ -67,6 +71,8 @@ class Worker:
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.macros = macros
+        self.note_locale = note_locale
         self.stats = WorkerStats()
         self._stop = threading.Event()
         self._attempts: dict[str, int] = {}
@@ -155,13 +161,10 @@ class Worker:
     def _change_for(self, obligation: Obligation, task: Task) -> TicketChange:
         """The one ticket change a task makes: tags, a note and maybe a priority, together."""
         policy = self.ledger.policy
-        due = obligation.due_at.astimezone(self.ledger.calendar.zone).strftime("%a %d %b %H:%M")
-        action = obligation.action or "contact the customer"
         if task is Task.REMIND:
             return TicketChange(
                 reminder=Reminder(policy.reminder_tag, obligation.due_at),
-                note=f"Reminder: you promised to {action} by {due}. "
-                "Contact them by then, even without a resolution: an update keeps the promise.",
+                note=self._note("reminder-note", obligation),
             )
         if task is Task.BREAK:
             return TicketChange(
@@ -169,18 +172,23 @@ class Worker:
                 priority=Priority.parse(policy.escalate_priority)
                 if policy.escalate_priority
                 else None,
-                note=f"A promise to {action} by {due} was not kept. "
-                "Apologize for the missed contact and give a new time you can keep."
-                if policy.escalate_note
-                else None,
+                note=self._note("broken-promise-note", obligation) if policy.escalate_note else None,
             )
         if obligation.kind is ObligationKind.FOLLOW_UP:
             return TicketChange(
-                add_tags={policy.follow_up_tag},
-                note="Follow-up due: check with the customer that the problem is solved "
-                "and has not come back.",
+                add_tags={policy.follow_up_tag}, note=self._note("follow-up-note", obligation)
             )
         return TicketChange()
+
+    def _note(self, macro: str, obligation: Obligation) -> str:
+        """An internal note from the macro library, in the agents' language and zone."""
+        values = MacroValues(
+            promised_at=obligation.due_at,
+            locale=self.note_locale,
+            tz=self.ledger.calendar.tz,
+            extra={"action": obligation.source},
+        )
+        return render_macro(macro, values, library=self.macros).text
 
     def _retry(self, obligation: Obligation, error: Exception, retry_after: float | None) -> None:
         attempts = self._attempts.get(obligation.id, 0) + 1

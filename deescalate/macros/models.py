@@ -12,6 +12,7 @@ from deescalate.stages import Stage
 
 __all__ = [
     "MACRO_NAMES",
+    "NOTE_MACRO_NAMES",
     "PLACEHOLDERS",
     "SITUATIONS",
     "Macro",
@@ -31,6 +32,9 @@ MACRO_NAMES = (
     "handoff",
 )
 """The shipped macros' names: a public contract, never renamed or reused."""
+
+NOTE_MACRO_NAMES = ("reminder-note", "broken-promise-note", "follow-up-note")
+"""The shipped internal notes (``public: false``) the worker posts for agents; a public contract."""
 
 PLACEHOLDERS = (
     "customer_name",

@@ -1,0 +1,150 @@
+"""The outbox: ticket changes waiting to be written to the helpdesk, each written once.
+
+A plan's ticket change is queued in the store (in the same transaction as its ledger writes and
+the inbox entry's "done" mark) under the plan's idempotency key. :meth:`Outbox.dispatch` leases
+queued changes, in order per ticket, and hands each to :meth:`Helpdesk.apply` with its key: a
+process that dies after the helpdesk wrote and before the outbox recorded it repeats the call,
+and the key makes the repeat write nothing new. Failures wait with exponential backoff that
+honours ``Retry-After``; after ``max_attempts`` an entry is parked (``failed``) for an operator
+(``deescalate outbox list --state failed``, ``deescalate outbox retry``). A ticket that no longer
+exists is parked at once. Logs name tickets and keys, never customer text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from deescalate.errors import AuthError, DeescalateError, NotFound, RateLimited
+from deescalate.helpdesk import Helpdesk, TicketChange, TicketRef
+from deescalate.store.base import Store
+from deescalate.store.queues import OutboxEntry
+
+__all__ = ["Backoff", "DispatchStats", "Outbox"]
+
+log = logging.getLogger("deescalate.outbox")
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long to wait after the ``attempts``-th failure: doubling from ``base``, capped at
+    ``cap``, never shorter than the helpdesk's ``Retry-After``."""
+
+    base: timedelta = timedelta(seconds=10)
+    cap: timedelta = timedelta(hours=1)
+    max_attempts: int = 8
+
+    def delay(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        wait = min(self.cap, self.base * (2 ** max(0, attempts - 1)))
+        if retry_after is not None:
+            wait = max(wait, timedelta(seconds=retry_after))
+        return wait
+
+
+@dataclass(slots=True)
+class DispatchStats:
+    """What :meth:`Outbox.dispatch` did in one call."""
+
+    written: int = 0
+    replayed: int = 0
+    retried: int = 0
+    parked: int = 0
+    calls: int = 0
+
+
+class Outbox:
+    """Queues ticket changes in ``store`` and writes them to ``helpdesk``; see the module doc."""
+
+    def __init__(
+        self,
+        store: Store,
+        helpdesk: Helpdesk,
+        *,
+        worker_id: str,
+        clock: Clock = _utc_now,
+        lease: timedelta = timedelta(minutes=2),
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.store = store
+        self.helpdesk = helpdesk
+        self.worker_id = worker_id
+        self.clock = clock
+        self.lease = lease
+        self.backoff = backoff or Backoff()
+
+    def enqueue(self, ref: TicketRef, change: TicketChange, key: str) -> bool:
+        """Queue ``change`` under ``key``; False when that key was queued before (a replay)."""
+        if change.empty:
+            return False
+        return self.store.outbox_add(str(ref), change, key, self.clock())
+
+    def dispatch(self, limit: int = 100) -> DispatchStats:
+        """Write up to ``limit`` due changes to the helpdesk."""
+        stats = DispatchStats()
+        for entry in self.store.outbox_claim(self.clock(), self.worker_id, limit, self.lease):
+            self._write(entry, stats)
+        return stats
+
+    def _write(self, entry: OutboxEntry, stats: DispatchStats) -> None:
+        try:
+            applied = self.helpdesk.apply(
+                TicketRef.parse(entry.ticket), entry.change, idempotency_key=entry.key
+            )
+        except NotFound as exc:
+            self._fail(entry, stats, exc, park=True)
+            return
+        except RateLimited as exc:
+            self._fail(entry, stats, exc, retry_after=exc.retry_after)
+            return
+        except AuthError as exc:
+            self._fail(entry, stats, exc)
+            return
+        except DeescalateError as exc:
+            self._fail(entry, stats, exc)
+            return
+        self.store.outbox_done(entry.seq, self.worker_id, self.clock())
+        stats.calls += applied.calls
+        if applied.replayed:
+            stats.replayed += 1
+            log.info("outbox %s on %s: already written", entry.key, entry.ticket)
+        else:
+            stats.written += 1
+            log.info("outbox %s on %s: written in %d call(s)", entry.key, entry.ticket, applied.calls)
+
+    def _fail(
+        self,
+        entry: OutboxEntry,
+        stats: DispatchStats,
+        error: DeescalateError,
+        *,
+        park: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        attempts = entry.attempts + 1
+        park = park or attempts >= self.backoff.max_attempts
+        now = self.clock()
+        wait = self.backoff.delay(attempts, retry_after)
+        reason = f"{error.__class__.__name__} on attempt {attempts}"
+        self.store.outbox_retry_later(
+            entry.seq, self.worker_id, retry_at=now + wait, error=reason, at=now, park=park
+        )
+        if park:
+            stats.parked += 1
+            log.warning("outbox %s on %s parked: %s", entry.key, entry.ticket, reason)
+        else:
+            stats.retried += 1
+            log.warning(
+                "outbox %s on %s: %s, retry in %ds",
+                entry.key,
+                entry.ticket,
+                reason,
+                int(wait.total_seconds()),
+            )
