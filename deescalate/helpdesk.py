@@ -56,6 +56,7 @@ __all__ = [
     "TicketRef",
     "WebhookInstaller",
     "find_note_marker",
+    "missing_members",
     "note_marker",
 ]
 
@@ -439,6 +440,28 @@ class WebhookInstaller(Protocol):
         """Create what is missing (idempotent: a second run creates nothing) and describe, one
         line each, what was created or found."""
         ...
+
+
+PROTOCOL_MEMBERS = (
+    "name",
+    "from_env",
+    "get_ticket",
+    "apply",
+    "upsert_macro",
+    "verify_webhook",
+    "parse_delivery",
+    "parse_webhook",
+    "changed_since",
+    "close",
+    "__enter__",
+    "__exit__",
+)
+"""Every member of :class:`Helpdesk`, for checking an adapter class before building one."""
+
+
+def missing_members(cls: type) -> list[str]:
+    """The :class:`Helpdesk` members an adapter class lacks (empty when it has them all)."""
+    return [member for member in PROTOCOL_MEMBERS if not hasattr(cls, member)]
 
 
 class HelpdeskBase:

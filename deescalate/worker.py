@@ -85,6 +85,10 @@ class Worker:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    def wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking at once when asked to stop."""
+        self._stop.wait(seconds)
+
     def install_signal_handlers(self) -> None:
         """Stop gracefully on SIGTERM and SIGINT (main thread only)."""
 

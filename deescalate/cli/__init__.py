@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from deescalate.cli.io import CliInputError
+from deescalate.cli.io import CliInputError, load_settings
 
 __all__ = ["COMMANDS", "main"]
 
@@ -40,12 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
+    from deescalate.errors import DeescalateError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = load_settings()
         status: int = args.func(args)
-    except CliInputError as exc:
-        print(f"deescalate {args.command}: {exc}", file=sys.stderr)
+    except (CliInputError, DeescalateError) as exc:
+        # One line, never a traceback: a bad setting, an unreachable store, a refused credential.
+        message = " ".join(str(exc).split()) or exc.__class__.__name__
+        print(f"deescalate {args.command}: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

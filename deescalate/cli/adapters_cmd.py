@@ -24,13 +24,18 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from deescalate.cli.io import write_json
     from deescalate.errors import ConfigurationError
+    from deescalate.helpdesk import missing_members
     from deescalate.plugins import discover_helpdesks, load_helpdesk
 
     rows: list[dict[str, str | None]] = []
     for record in discover_helpdesks():
         try:
-            load_helpdesk(record.name)
-            status = "ok"
+            missing = missing_members(load_helpdesk(record.name))
+            status = (
+                "ok: implements the Helpdesk protocol"
+                if not missing
+                else f"loads, but does not implement the Helpdesk protocol (missing: {', '.join(missing)})"
+            )
         except ConfigurationError as exc:
             status = f"fails to load: {exc.__cause__ or exc}"
         rows.append(

@@ -36,12 +36,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deescalate.assessment import Assessor, default_assessor
+    from deescalate.assessment import Assessor
+    from deescalate.cli.context import settings_of
     from deescalate.cli.io import CliInputError
     from deescalate.errors import RulePackError
 
+    settings = settings_of(args)
     try:
-        assessor = Assessor(args.pack) if args.pack else default_assessor()
+        assessor = Assessor(
+            [*settings.extra_packs, *args.pack],
+            acronyms=settings.acronyms,
+            max_chars=settings.max_chars,
+        )
     except RulePackError as exc:
         raise CliInputError(str(exc)) from exc
     if args.jsonl:

@@ -6,12 +6,12 @@ import argparse
 import sys
 from typing import Any
 
+from deescalate.cli.context import settings_of
 from deescalate.cli.io import (
     CliInputError,
     Progress,
     Style,
     iter_jsonl,
-    load_settings,
     read_input,
     write_json,
 )
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from deescalate.coach import Coach, default_coach
     from deescalate.errors import ConfigurationError, RulePackError
 
-    settings = load_settings()
+    settings = settings_of(args)
     packs = [*settings.coach_packs, *args.pack]
     disabled = [*settings.disabled_rules, *args.disable]
     try:

@@ -7,8 +7,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from deescalate.cli.context import add_db_argument, build_runtime
 from deescalate.cli.io import CliInputError, write_json
-from deescalate.cli.worker_cmd import add_db_argument, open_ledger
 
 __all__ = ["register"]
 
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from deescalate.errors import StoreError
     from deescalate.obligations import ObligationState
 
-    ledger = open_ledger(args)
+    runtime = build_runtime(args, must_exist=True)
+    ledger = runtime.ledger
     try:
         if args.action == "list":
             due_before = _aware(args.due_before) if args.due_before else None
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(f"    {event['at']}  {event['kind']}  {event['detail']}\n")
         return 0
     finally:
-        ledger.store.close()
+        runtime.close()
 
 
 def _aware(value: str) -> datetime:

@@ -1,64 +1,46 @@
-"""``deescalate worker``: dispatch due reminders, follow-ups and broken-promise escalations."""
+"""``deescalate worker``: process deliveries, write queued changes, send reminders and follow-ups."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
-import socket
 from datetime import timedelta
 from typing import Any
 
-from deescalate.cli.io import CliInputError, load_settings
+from deescalate.cli.context import (
+    add_db_argument,
+    add_helpdesk_argument,
+    build_runtime,
+    parse_now,
+)
+from deescalate.cli.io import CliInputError
 
-__all__ = ["open_ledger", "register"]
+__all__ = ["register"]
 
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        help="the ledger: a SQLite file path, sqlite:///path or postgresql://... "
-        "(default: $DEESCALATE_DATABASE_URL, else deescalate.db)",
-    )
-    parser.add_argument(
-        "--tz", default=None, help="the business calendar's IANA time zone (default: UTC)"
-    )
-
-
-def open_ledger(args: argparse.Namespace) -> Any:
-    from deescalate.calendar import BusinessCalendar
-    from deescalate.errors import DeescalateError
-    from deescalate.obligations import Ledger, Policy
-    from deescalate.store import open_store
-
-    settings = load_settings()
-    outside_hours = getattr(args, "outside_hours", False) or settings.remind_outside_hours
-    try:
-        calendar = BusinessCalendar.standard(args.tz or settings.timezone)
-        return Ledger(
-            open_store(args.db or settings.database_url),
-            calendar=calendar,
-            policy=Policy(remind_outside_hours=outside_hours),
-        )
-    except DeescalateError as exc:
-        raise CliInputError(str(exc)) from exc
+log = logging.getLogger("deescalate.worker")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "worker",
         help="send reminders and follow-ups for due obligations",
-        description="Claim due obligations from the ledger and dispatch them through a helpdesk "
-        "until stopped (SIGTERM or Ctrl-C finish the obligation in hand, then exit).",
+        description="Process stored webhook deliveries, write queued ticket changes, and dispatch "
+        "due obligations (reminders, broken promises, follow-ups) through a helpdesk until stopped "
+        "(SIGTERM or Ctrl-C finish the work in hand, then exit). --once does one round and exits "
+        "(for cron).",
     )
     add_db_argument(parser)
-    parser.add_argument(
-        "--helpdesk", default="fake", help="an installed adapter name, or 'fake' (default)"
-    )
-    parser.add_argument("--batch", type=int, default=100, help="obligations claimed at a time")
-    parser.add_argument("--poll", type=float, default=5.0, help="seconds between empty claims")
+    add_helpdesk_argument(parser, required=True)
+    parser.add_argument("--batch", type=int, default=100, help="items claimed at a time")
+    parser.add_argument("--poll", type=float, default=5.0, help="seconds between empty rounds")
     parser.add_argument("--lease", type=float, default=300.0, help="seconds a claim is held")
-    parser.add_argument("--once", action="store_true", help="handle one batch and exit")
+    parser.add_argument("--once", action="store_true", help="do one round and exit")
+    parser.add_argument(
+        "--now",
+        metavar="ISO",
+        help="the clock's time, e.g. 2026-03-02T15:00+01:00 (for rehearsals and tests; "
+        "implies --once)",
+    )
     parser.add_argument(
         "--outside-hours",
         action="store_true",
@@ -71,47 +53,32 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _helpdesk(name: str) -> Any:
-    from deescalate.errors import ConfigurationError
-    from deescalate.helpdesk import Helpdesk
-    from deescalate.plugins import load_helpdesk
-    from deescalate.testing import FakeHelpdesk
-
-    if name == "fake":
-        return FakeHelpdesk()
-    try:
-        cls = load_helpdesk(name)
-        desk = cls.from_environment() if hasattr(cls, "from_environment") else None
-    except ConfigurationError as exc:
-        raise CliInputError(str(exc)) from exc
-    if not isinstance(desk, Helpdesk):
-        raise CliInputError(
-            f"the {name!r} adapter cannot run the worker yet: it does not implement the Helpdesk protocol"
-        )
-    return desk
-
-
 def run(args: argparse.Namespace) -> int:
-    from deescalate.worker import Worker
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.batch < 1 or args.poll < 0 or args.lease <= 0:
         raise CliInputError("--batch must be at least 1, --poll 0 or more, --lease positive")
-    ledger = open_ledger(args)
-    worker = Worker(
-        ledger,
-        _helpdesk(args.helpdesk),
-        worker_id=args.worker_id or f"{socket.gethostname()}:{os.getpid()}",
-        batch=args.batch,
-        poll=args.poll,
-        lease=timedelta(seconds=args.lease),
-    )
-    try:
-        if args.once:
-            worker.run_once()
-        else:
-            worker.install_signal_handlers()
-            worker.run()
-    finally:
-        ledger.store.close()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    clock = None
+    if args.now:
+        moment = parse_now(args.now)
+        clock = lambda: moment  # noqa: E731 - a fixed clock for the one round --now asks for
+    with build_runtime(args, helpdesk=args.helpdesk, clock=clock) as runtime:
+        worker = runtime.worker
+        worker.batch = args.batch
+        worker.poll = args.poll
+        worker.lease = timedelta(seconds=args.lease)
+        if args.worker_id:
+            worker.worker_id = args.worker_id
+        if args.once or args.now:
+            stats = runtime.run_once(args.batch)
+            print(
+                f"deliveries processed {stats.inbox.done}, changes written {stats.outbox.written}, "
+                f"obligations dispatched {worker.stats.dispatched}, deferred {worker.stats.deferred}, "
+                f"retried {worker.stats.retried + stats.outbox.retried + stats.inbox.retried}"
+            )
+            return 0
+        worker.install_signal_handlers()
+        while not worker.stopping:
+            stats = runtime.run_once(args.batch)
+            if not (stats.inbox.done or stats.outbox.written or stats.obligations):
+                worker.wait(args.poll)
     return 0

@@ -116,3 +116,16 @@ def test_a_change_cannot_add_and_remove_one_tag() -> None:
 
     with pytest.raises(InputError, match="both added and removed"):
         TicketChange(add_tags={"a"}, remove_tags={"a"})
+
+
+def test_protocol_members_list_every_member() -> None:
+    """PROTOCOL_MEMBERS names exactly what the Helpdesk protocol declares."""
+    from deescalate.helpdesk import PROTOCOL_MEMBERS
+
+    declared = {
+        name
+        for name in vars(Helpdesk)
+        if not name.startswith("_") or name in {"__enter__", "__exit__"}
+    } | set(Helpdesk.__annotations__)
+    declared -= {"_is_protocol", "_is_runtime_protocol"}
+    assert declared == set(PROTOCOL_MEMBERS)
