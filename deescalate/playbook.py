@@ -76,8 +76,9 @@ class Need:
 
     The row applies from ``from_stage`` up when ``condition`` holds. ``flagged_from`` is the
     stage from which the reply coach reports a reply without it (by ``rule``); ``None`` when the
-    coach never does. ``apology`` marks a row only an apology shows; every other row is shown by
-    its ``step``. ``macro`` is the shipped macro that provides it. The reason reads
+    coach never does. A row is shown by its ``step``, or by ``shown_by`` when another step shows
+    it too (an acknowledgement is how a written reply shows it listened); ``apology`` marks a row
+    only an apology shows. ``macro`` is the shipped macro that provides it. The reason reads
     "<stage> <missing>: <should>".
     """
 
@@ -89,6 +90,7 @@ class Need:
     macro: str
     missing: str
     should: str
+    shown_by: Step | None = None
     apology: bool = False
 
     def reason(self, stage: Stage) -> str:
@@ -108,6 +110,7 @@ PLAYBOOK: tuple[Need, ...] = (
         macro="acknowledgement",
         missing="and says they are not being heard",
         should=_HEARD,
+        shown_by=Step.ACKNOWLEDGE,
     ),
     Need(
         Step.LISTEN_ACTIVELY,
@@ -118,6 +121,7 @@ PLAYBOOK: tuple[Need, ...] = (
         macro="acknowledgement",
         missing="and repeating themselves",
         should=_HEARD,
+        shown_by=Step.ACKNOWLEDGE,
     ),
     Need(
         Step.SOLVE,
@@ -128,6 +132,17 @@ PLAYBOOK: tuple[Need, ...] = (
         macro="follow-through-update",
         missing="and a promise to them was broken",
         should="give the update now, even without a resolution",
+    ),
+    Need(
+        Step.ACKNOWLEDGE,
+        Condition.PROMISE_BROKEN,
+        from_stage=Stage.CALM,
+        flagged_from=None,
+        rule=None,
+        macro="apology",
+        missing="after a broken promise and no apology yet",
+        should="apologize for the missed follow-through",
+        apology=True,
     ),
     Need(
         Step.ACKNOWLEDGE,
@@ -148,17 +163,6 @@ PLAYBOOK: tuple[Need, ...] = (
         macro="apology",
         missing="about an inconvenience and no apology yet",
         should="apologize, sincerely and without blame",
-        apology=True,
-    ),
-    Need(
-        Step.ACKNOWLEDGE,
-        Condition.PROMISE_BROKEN,
-        from_stage=Stage.CALM,
-        flagged_from=None,
-        rule=None,
-        macro="apology",
-        missing="after a broken promise and no apology yet",
-        should="apologize for the missed follow-through",
         apology=True,
     ),
     Need(
@@ -292,7 +296,9 @@ class PlaybookState:
 
     def has_shown(self, need: Need) -> bool:
         """Whether the agent has already shown what ``need`` asks for."""
-        return self.apologized if need.apology else need.step in self.shown
+        if need.apology:
+            return self.apologized
+        return need.step in self.shown or need.shown_by in self.shown
 
 
 @dataclass(frozen=True, slots=True)
