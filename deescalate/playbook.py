@@ -36,6 +36,7 @@ __all__ = [
     "PlaybookState",
     "Step",
     "advise",
+    "table_markdown",
 ]
 
 
@@ -173,7 +174,7 @@ PLAYBOOK: tuple[Need, ...] = (
         rule="missing-restatement",
         macro="restatement",
         missing="and the problem not yet restated",
-        should="restate it in their words and ask if that is correct",
+        should="restate the problem in their words and ask if that is correct",
     ),
     Need(
         Step.SOLVE,
@@ -369,3 +370,33 @@ def advise(state: PlaybookState) -> Advice:
         handoff=state.wants_handoff,
         offer_handoff=state.wants_handoff or stage >= HANDOFF_OFFER_FROM,
     )
+
+
+def table_markdown() -> str:
+    """The playbook as a Markdown table, one line per row, in order (for the documentation)."""
+    lines = [
+        "| # | step | the reply should | applies when | from | shown by | coach flags it missing | macro |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for number, need in enumerate(PLAYBOOK, start=1):
+        if need.apology:
+            shown = "an apology"
+        elif need.shown_by is not None:
+            shown = f"`{need.step}` or `{need.shown_by}`"
+        else:
+            shown = f"`{need.step}`"
+        flagged = (
+            f"`{need.rule}` from `{need.flagged_from}`"
+            if need.rule is not None and need.flagged_from is not None
+            else "never"
+        )
+        lines.append(
+            f"| {number} | `{need.step}` | {need.should} | {need.condition} | "
+            f"`{need.from_stage}` | {shown} | {flagged} | `{need.macro}` |"
+        )
+    last = KEEP_THE_PROMISE
+    lines.append(
+        f"| then | `{last.step}` | {last.should} | every row that applies is shown | "
+        f"`{last.from_stage}` | | never | `{last.macro}` |"
+    )
+    return "\n".join(lines) + "\n"

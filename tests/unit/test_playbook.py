@@ -301,3 +301,12 @@ def test_settings_coach_rates_customers_with_the_team_packs(tmp_path: Path) -> N
     coach = Settings(extra_packs=[pack]).coach()
     rules = {f.rule for f in coach.lint("Please restart the box.", TEAM_MESSAGE)}
     assert "missing-acknowledgement" in rules
+
+
+def test_docs_page_shows_the_table() -> None:
+    """docs/concepts/playbook.md holds the table as the code has it (tools/generate_docs.py)."""
+    from deescalate.playbook import table_markdown
+    from tests.conftest import REPO_ROOT
+
+    page = (REPO_ROOT / "docs" / "concepts" / "playbook.md").read_text(encoding="utf-8")
+    assert table_markdown() in page
