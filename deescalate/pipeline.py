@@ -319,7 +319,8 @@ class Pipeline:
         evidence = _evidence(latest)
         if evidence:
             lines += ["", "Evidence in their latest message:", *evidence]
-        lines += ["", f"Next step: {summary.next_step}. {summary.reason}".rstrip()]
+        why = f" ({summary.reason})" if summary.reason else ""
+        lines += ["", f"Next step: {summary.next_step}{why}."]
         wording = self._wording(ticket, upto)
         if wording:
             lines += ["", "Suggested wording (edit before sending):", *wording]
@@ -349,9 +350,7 @@ class Pipeline:
         return [_suggestion_line(s) for s in suggestions if s.text][:_SUGGESTIONS_SHOWN]
 
     def _findings_on_last_reply(self, upto: Sequence[Comment]) -> list[str]:
-        replies = [
-            i for i, c in enumerate(upto) if c.author_role is AuthorRole.AGENT and c.public
-        ]
+        replies = [i for i, c in enumerate(upto) if c.author_role is AuthorRole.AGENT and c.public]
         if not replies:
             return []
         last = replies[-1]
