@@ -261,7 +261,32 @@ class Pipeline:
             return self._plan_agent_reply(key, ticket, comment)
         return Plan(event.ref, key, reason="an internal or system comment")
 
-    def _plan_customer(self, key: str, ticket: Ticket, comment: Comment, index: int) -> Plan:
+    def plan_ticket(self, ticket: Ticket) -> Plan:
+        """A whole ticket at once, as a backfill sees it: the tags its conversation calls for (no
+        note), and the ledger steps of every comment in order, then its solve."""
+        steps: list[LedgerStep] = []
+        change = TicketChange()
+        stage = None
+        for index, comment in enumerate(ticket.comments):
+            if find_note_marker(comment.body) is not None:
+                continue
+            if comment.author_role is AuthorRole.CUSTOMER:
+                planned = self._plan_customer("", ticket, comment, index, with_note=False)
+                change, stage = planned.change, planned.stage
+                steps += planned.ledger
+            elif comment.author_role is AuthorRole.AGENT and comment.public:
+                steps += self._plan_agent_reply("", ticket, comment).ledger
+        if ticket.status.lower() in SOLVED_STATUSES and ticket.updated_at is not None:
+            peak = self._summary(ticket.comments, ticket).peak_stage
+            steps.append(TicketSolved(ticket.updated_at, peak))
+        last = ticket.comments[-1].id if ticket.comments else "none"
+        raw = f"{ticket.ref}|backfill|{last}"
+        key = "backfill-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+        return Plan(ticket.ref, key, change=change, ledger=tuple(steps), stage=stage)
+
+    def _plan_customer(
+        self, key: str, ticket: Ticket, comment: Comment, index: int, *, with_note: bool = True
+    ) -> Plan:
         upto = (*ticket.comments[:index], comment)
         summary = self._summary(upto, ticket)
         latest = summary.assessments[-1][1]
@@ -277,7 +302,7 @@ class Pipeline:
         new_routing = routing - ticket.tags
         rose = stage >= Stage.UPSET and (earlier is None or stage > earlier)
         note = None
-        if rose or new_routing:
+        if with_note and (rose or new_routing):
             note = self._note(ticket, upto, summary, latest)
         add = ({wanted} | routing) - ticket.tags
         change = TicketChange(add_tags=add, remove_tags=stale, note=note)
