@@ -93,6 +93,7 @@ def _point_zenpy(zenpy: Any, site_root: SplitResult) -> None:
 
 def _raise_on_429(response: requests.Response, *args: Any, **kwargs: Any) -> None:
     if response.status_code == 429:
+        response.close()  # hand the connection back before leaving requests' own handling
         raise _RateLimitedResponseError(response)
 
 

@@ -232,8 +232,15 @@ class ZendeskHelpdesk(HelpdeskBase):
         from zenpy.lib.api_objects import Ticket as ZenpyTicket
 
         with map_errors(f"updating ticket {ticket_id}"):
-            audit = self.client.zenpy.tickets.update(ZenpyTicket(id=ticket_id, **body))
-            raw_audit = audit.audit.to_dict() if getattr(audit, "audit", None) else {}
+            result = self.client.zenpy.tickets.update(ZenpyTicket(id=ticket_id, **body))
+        if getattr(result, "audit", None) is None:
+            # zenpy hands back the bare response when it cannot read the answer as a ticket
+            # and its audit; the write may or may not have happened, so say so (a retry with
+            # the same key finds the note if it did).
+            raise AdapterError(
+                f"Zendesk's answer to the update of ticket {ticket_id} could not be read"
+            )
+        raw_audit = result.audit.to_dict()
         author = raw_audit.get("author_id")
         if isinstance(author, int) and author > 0:
             with self._lock:

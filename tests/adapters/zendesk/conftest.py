@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-
 from deescalate_zendesk import ZendeskHelpdesk
 from deescalate_zendesk.testing import FakeZendeskServer
 
@@ -34,8 +34,26 @@ def server(clock: Clock) -> Iterator[FakeZendeskServer]:
         yield fake
 
 
+MakeDesk = Callable[..., ZendeskHelpdesk]
+
+
 @pytest.fixture
-def desk(server: FakeZendeskServer, clock: Clock) -> Iterator[ZendeskHelpdesk]:
-    adapter = ZendeskHelpdesk(server.settings(), clock=clock, sleep=lambda seconds: None)
-    yield adapter
-    adapter.close()
+def make_desk(server: FakeZendeskServer, clock: Clock) -> Iterator[MakeDesk]:
+    """Build more adapters on the fake (settings overridden by keyword); all closed after."""
+    built: list[ZendeskHelpdesk] = []
+
+    def make(**overrides: Any) -> ZendeskHelpdesk:
+        adapter = ZendeskHelpdesk(
+            server.settings(**overrides), clock=clock, sleep=lambda seconds: None
+        )
+        built.append(adapter)
+        return adapter
+
+    yield make
+    for adapter in built:
+        adapter.close()
+
+
+@pytest.fixture
+def desk(make_desk: MakeDesk) -> ZendeskHelpdesk:
+    return make_desk()

@@ -7,6 +7,7 @@ from deescalate_zendesk.macros import to_zendesk
 from deescalate_zendesk.testing import FakeZendeskServer
 
 from deescalate import MacroLibrary
+from tests.adapters.zendesk.conftest import MakeDesk
 
 
 def test_zendesk_export_has_one_macro_per_variant() -> None:
@@ -82,11 +83,11 @@ def test_upsert_creates_a_macro_with_the_title_prefix(
 
 
 def test_upsert_updates_in_place_and_never_duplicates(
-    server: FakeZendeskServer, desk: ZendeskHelpdesk
+    make_desk: MakeDesk, server: FakeZendeskServer, desk: ZendeskHelpdesk
 ) -> None:
     """A second upsert of the same name updates the macro; a new adapter finds it by title."""
     first = desk.upsert_macro("apology", "Sorry.", public=True)
-    again = ZendeskHelpdesk(server.settings()).upsert_macro("apology", "Truly sorry.", public=True)
+    again = make_desk().upsert_macro("apology", "Truly sorry.", public=True)
     assert first == again
     assert len(server.state.macros) == 1
     (macro,) = server.state.macros.values()
