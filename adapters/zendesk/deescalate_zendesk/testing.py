@@ -878,11 +878,12 @@ class _Router:
             params = {**query, "page[size]": str(size), "page[after]": str(after)}
             suffix = "" if key == "webhooks" else ".json"
             next_link = f"{self.base}/api/v2/{key}{suffix}?{urlencode(params)}"
-        return 200, {
-            key: page,
-            "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": None},
-            "links": {"next": next_link, "prev": None},
-        }
+        meta = {"has_more": has_more, "after_cursor": after, "before_cursor": None}
+        links = {"next": next_link, "prev": None}
+        if key == "webhooks":  # the webhooks API leaves out what it has no value for
+            meta = {k: v for k, v in meta.items() if v is not None}
+            links = {k: v for k, v in links.items() if v is not None}
+        return 200, {key: page, "meta": meta, "links": links}
 
     def create_macro(self, body: Any) -> tuple[int, Any]:
         macro = dict(body["macro"])
