@@ -334,8 +334,11 @@ class SQLStore(SQLQueues):
         return self._obligation(row), created
 
     def add_many(self, obligations: Sequence[Obligation]) -> int:
-        """Store many obligations in one transaction (bulk loads); returns how many were new."""
-        with self._transaction() as cursor:
+        """Store many obligations in one transaction (bulk loads keep no history); returns how
+        many were new."""
+        # Immediate: the count reads before the inserts write, and a deferred transaction that
+        # reads first cannot take the write lock once another process has written meanwhile.
+        with self._transaction(immediate=True) as cursor:
             before = self._count(cursor)
             cursor.executemany(
                 self._insert_sql(), [(*v, v[-1]) for v in map(self._row_values, obligations)]

@@ -54,7 +54,7 @@ class Store(Protocol):
         ...
 
     def add_many(self, obligations: Sequence[Obligation]) -> int:
-        """Store many obligations together; returns how many were new."""
+        """Store many obligations together (bulk loads keep no history); returns how many were new."""
         ...
 
     def get(self, obligation_id: str) -> Obligation:

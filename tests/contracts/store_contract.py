@@ -64,6 +64,10 @@ class StoreContract(QueueContract):
     """Subclasses provide ``store`` (an empty, migrated store) and ``connect`` (a callable that
     opens another handle on the same store, closed by the fixture)."""
 
+    def test_the_store_speaks_the_protocol(self, store: Store) -> None:
+        """The store has every method of the Store protocol."""
+        assert isinstance(store, Store)
+
     def test_migrated_to_the_latest_version(self, store: Store) -> None:
         """A new store is at the latest schema version."""
         assert store.schema_version() == LATEST_VERSION

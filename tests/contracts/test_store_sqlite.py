@@ -13,7 +13,7 @@ from deescalate.errors import ConfigurationError, StoreError
 from deescalate.store import open_store
 from deescalate.store.base import LATEST_VERSION
 from deescalate.store.sqlite import SQLiteStore
-from tests.contracts.queue_contract import Connect
+from tests.contracts.queue_contract import CHANGE, Connect, delivery
 from tests.contracts.store_contract import NOW, SQLStoreContract, make
 
 
@@ -98,3 +98,18 @@ def test_queue_claim_checks_a_tickets_earlier_entries_by_index(
     assert f"SEARCH earlier USING COVERING INDEX {ticket_index}" in plan or (
         f"SEARCH earlier USING INDEX {ticket_index}" in plan
     ), plan
+
+
+def test_a_version_3_database_gains_the_inbox_and_outbox(tmp_path: Path) -> None:
+    """Opening a version-3 ledger adds the queues and keeps its obligations."""
+    path = tmp_path / "v3.db"
+    old = SQLiteStore(path, migrate=False)
+    assert old.migrate(target=3) == 3
+    kept = old.add(make())[0]
+    old.close()
+    upgraded = SQLiteStore(path)
+    assert upgraded.schema_version() == LATEST_VERSION == 4
+    assert upgraded.get(kept.id).ticket == kept.ticket
+    assert upgraded.inbox_add(delivery("d1"), ticket=None, at=NOW)
+    assert upgraded.outbox_add("fake:1", CHANGE, "k1", NOW)
+    upgraded.close()
