@@ -406,11 +406,15 @@ def plan_key(event: TicketEvent) -> str:
 def _locate(event: TicketEvent, ticket: Ticket) -> tuple[Comment | None, int]:
     """The event's comment as the ticket shows it, and its index (the event's own if absent)."""
     wanted = event.comment
-    for index, comment in enumerate(ticket.comments):
-        if wanted is not None and comment.id == wanted.id:
-            return comment, index
     if wanted is None:
+        # Some deliveries only say "a comment was added" (a trigger's body): read the latest one.
+        for index in range(len(ticket.comments) - 1, -1, -1):
+            if find_note_marker(ticket.comments[index].body) is None:
+                return ticket.comments[index], index
         return None, -1
+    for index, comment in enumerate(ticket.comments):
+        if comment.id == wanted.id:
+            return comment, index
     # The helpdesk has not shown it yet (eventual consistency): read it after the others.
     return wanted, len(ticket.comments)
 

@@ -215,3 +215,13 @@ def test_the_injected_assessor_decides_the_stage(tmp_path: object) -> None:
     assert plain is not None
     assert team is not None
     assert team > plain
+
+
+def test_an_event_without_its_comment_reads_the_latest(pipeline: Pipeline) -> None:
+    """A delivery that only says "a comment was added" is planned on the ticket's latest comment."""
+    angry = comment(1, "customer", ANGRY)
+    t = ticket(comment(0, "customer", "It broke."), angry)
+    bare = TicketEvent(TicketEventKind.COMMENT_ADDED, REF, angry.created_at, "d9")
+    plan = pipeline.plan(bare, t)
+    assert plan.ledger == (CustomerWrote(ANGRY, angry.created_at),)
+    assert plan.change.note is not None

@@ -393,9 +393,11 @@ class FakeZendeskServer:
         event_id: str,
         author_id: int | None = None,
         public: bool = True,
+        comment_id: int | None = None,
     ) -> tuple[dict[str, str], bytes]:
         """A signed ``zen:event-type:ticket.comment_added`` delivery, as an event subscription
-        sends it (by the requester unless ``author_id`` is given)."""
+        sends it (by the requester unless ``author_id`` is given). ``comment_id`` names a comment
+        already on the ticket (see :meth:`add_comment`); otherwise the id is a new one."""
         ticket = self.state.tickets[ticket_id]
         author = self.state.users[author_id or ticket["requester_id"]]
         payload = {
@@ -408,7 +410,7 @@ class FakeZendeskServer:
             "detail": _event_detail(ticket),
             "event": {
                 "comment": {
-                    "id": str(self.next_id()),
+                    "id": str(comment_id or self.next_id()),
                     "body": body,
                     "is_public": public,
                     "author": {
