@@ -113,6 +113,8 @@ def map_errors(action: str) -> Iterator[None]:
         if status == 404:
             raise NotFound(f"Jira has no such object: {action} (404)") from exc
         raise AdapterError(f"Jira answered {status} to {action}") from exc
+    except requests.JSONDecodeError as exc:
+        raise AdapterError(f"Jira sent a malformed body for {action} (not JSON)") from exc
     except requests.Timeout as exc:
         raise AdapterError(f"Jira did not answer {action} in time (timeout)") from exc
     except requests.ConnectionError as exc:

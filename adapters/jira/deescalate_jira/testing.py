@@ -352,7 +352,8 @@ class FakeJiraServer:
         changes: Mapping[str, tuple[str | None, str | None]] | None = None,
         event_type: str | None = None,
     ) -> bytes:
-        """The body of a ``jira:issue_created`` or ``jira:issue_updated`` delivery."""
+        """The body of a ``jira:issue_created`` or ``jira:issue_updated`` delivery made by
+        ``user`` (a user name; the reporter by default)."""
         with self._lock:
             issue = self.issues[key]
             payload: dict[str, Any] = {
@@ -360,7 +361,7 @@ class FakeJiraServer:
                 "webhookEvent": event,
                 "issue_event_type_name": event_type
                 or ("issue_created" if event.endswith("created") else "issue_generic"),
-                "user": self.users[user or issue["fields"]["reporter"]],
+                "user": self.users[self._user(user) if user else issue["fields"]["reporter"]],
                 "issue": self._issue_json(issue, None, ""),
             }
             if changes:
@@ -896,6 +897,9 @@ def _edit_webhook(server: FakeJiraServer, call: _Call) -> tuple[int, Any]:
 def _handler(server: FakeJiraServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One segment per answer: headers and body written apart meet delayed ACKs (40 ms).
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

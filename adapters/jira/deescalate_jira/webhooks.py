@@ -179,14 +179,11 @@ def _updated(
     }
     if "status" not in changed and "resolution" not in changed:
         return []
-    status_item = changed.get("status") or {}
-    status = status_item.get("toString")
-    if status is None and isinstance(fields.get("status"), Mapping):
-        status = fields["status"].get("name")
-    category = fields.get("status", {}).get("statusCategory", {})
-    done = (isinstance(category, Mapping) and category.get("key") == "done") or bool(
-        changed.get("resolution", {}).get("to")
-    )
+    shown = fields.get("status") if isinstance(fields.get("status"), Mapping) else {}
+    status = (changed.get("status") or {}).get("toString") or shown.get("name")
+    category = shown.get("statusCategory")
+    resolved = bool((changed.get("resolution") or {}).get("to"))
+    done = resolved or (isinstance(category, Mapping) and category.get("key") == "done")
     kind = TicketEventKind.SOLVED if done else TicketEventKind.STATUS_CHANGED
     extra = {"jira_event": "jira:issue_updated"}
     return [TicketEvent(kind, ref, at, delivery, None, str(status) if status else None, extra)]
