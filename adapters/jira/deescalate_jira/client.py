@@ -35,7 +35,8 @@ def build_client(settings: JiraSettings) -> Any:
     if settings.pat is not None:
         auth = {"token_auth": settings.pat.get_secret_value()}
     else:
-        assert settings.email is not None and settings.token is not None  # settings checked
+        assert settings.email is not None
+        assert settings.token is not None
         auth = {"basic_auth": (settings.email, settings.token.get_secret_value())}
     return JIRA(
         server=settings.url,

@@ -25,6 +25,7 @@ __all__ = [
     "comment_from",
     "edit_body",
     "jira_datetime",
+    "mapping",
     "note_body",
     "parse_time",
     "ticket_from",
@@ -49,6 +50,11 @@ class Audience:
     reporter: str | None
     portal_customers: bool = True
     jsm: bool = True
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (for optional parts)."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def parse_time(text: Any) -> datetime:
@@ -94,7 +100,7 @@ def adf_to_text(node: Any) -> str:
         if not isinstance(item, Mapping):
             return
         kind = item.get("type")
-        attrs = item.get("attrs") if isinstance(item.get("attrs"), Mapping) else {}
+        attrs = mapping(item.get("attrs"))
         if kind == "text":
             current.append(str(item.get("text", "")))
         elif kind == "hardBreak":
@@ -192,7 +198,7 @@ def ticket_from(
     key = issue.get("key")
     if not isinstance(fields, Mapping) or not key:
         raise AdapterError("Jira sent an issue without its key or fields")
-    reporter = fields.get("reporter") if isinstance(fields.get("reporter"), Mapping) else {}
+    reporter = mapping(fields.get("reporter"))
     audience: Audience = audience_of(user_id(reporter))
     priority = fields.get("priority")
     priority_name = priority.get("name") if isinstance(priority, Mapping) else None

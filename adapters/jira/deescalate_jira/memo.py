@@ -64,7 +64,9 @@ class RecentReads:
                 notes[marker] = comment
         self._put(key, Seen(self._clock(), ticket.tags, ticket.priority, notes))
 
-    def wrote(self, key: str, change: TicketChange, note: Comment | None, marker: str | None) -> None:
+    def wrote(
+        self, key: str, change: TicketChange, note: Comment | None, marker: str | None
+    ) -> None:
         """Fold a successful write into what is known (nothing is learnt when nothing was)."""
         seen = self.get(key)
         if seen is None:

@@ -153,7 +153,9 @@ class FakeJiraServer:
         """Listen on a free port of 127.0.0.1 in a daemon thread."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -259,10 +261,7 @@ class FakeJiraServer:
         """Append a comment (``body`` a string or a document) by ``author`` and return it."""
         with self._lock:
             issue = self.issues[key]
-            if author == "customer":
-                author_id = issue["fields"]["reporter"]
-            else:
-                author_id = self._user(author)
+            author_id = issue["fields"]["reporter"] if author == "customer" else self._user(author)
             comment = {
                 "id": str(next(self._ids)),
                 "author": author_id,
@@ -433,7 +432,7 @@ class FakeJiraServer:
         self, issue: Mapping[str, Any], fields: Sequence[str] | None, base: str
     ) -> dict[str, Any]:
         stored = issue["fields"]
-        wanted = list(stored) + ["comment"] if fields is None else fields
+        wanted = [*list(stored), "comment"] if fields is None else fields
         shown: dict[str, Any] = {}
         for name in wanted:
             if name == "comment":
@@ -474,7 +473,9 @@ class FakeJiraServer:
         status, extra, payload, route = self._answer(call, headers)
         with self._lock:
             self.requests.append(FakeRequest(method, path, query, body, status, payload, route))
-        data = payload if isinstance(payload, bytes) else (b"" if payload is None else _json(payload))
+        data = (
+            payload if isinstance(payload, bytes) else (b"" if payload is None else _json(payload))
+        )
         return status, extra, data
 
     def _answer(
@@ -483,13 +484,18 @@ class FakeJiraServer:
         if not self._authorised(headers.get("authorization", "")):
             return 401, {}, {"errorMessages": ["You are not authenticated."]}, None
         fault = self._fault(call.path)
-        for method, pattern, template, route in self.routes:
-            found = pattern.fullmatch(call.path)
-            if found and method == call.method:
-                call.params = {k: unquote(v) for k, v in found.groupdict().items()}
-                break
-        else:
+        matched = next(
+            (
+                (found, template, route)
+                for method, pattern, template, route in self.routes
+                if method == call.method and (found := pattern.fullmatch(call.path))
+            ),
+            None,
+        )
+        if matched is None:
             return 404, {}, {"errorMessages": [f"No route for {call.method} {call.path}"]}, None
+        found, template, route = matched
+        call.params = {k: unquote(v) for k, v in found.groupdict().items()}
         if fault is not None and not 200 <= fault.status < 300:
             body = fault.body if fault.body is not None else {"errorMessages": ["Injected."]}
             return fault.status, dict(fault.headers), body, template
@@ -665,9 +671,7 @@ def _add_comment(server: FakeJiraServer, call: _Call) -> tuple[int, Any]:
     body = call.body if isinstance(call.body, dict) else {}
     if not isinstance(body.get("body"), str) or not body["body"].strip():
         raise _Error(400, "Comment body can not be empty!")
-    properties = {
-        p["key"]: p["value"] for p in body.get("properties") or () if isinstance(p, dict)
-    }
+    properties = {p["key"]: p["value"] for p in body.get("properties") or () if isinstance(p, dict)}
     internal = bool(properties.get("sd.public.comment", {}).get("internal"))
     visibility = body.get("visibility")
     if visibility is not None and (
@@ -708,9 +712,7 @@ class _ProjectProperties(dict[str, Any]):
     """A view of one project's properties inside the server's flat map."""
 
     def __init__(self, server: FakeJiraServer, project: str) -> None:
-        super().__init__(
-            {k: v for (p, k), v in server.project_properties.items() if p == project}
-        )
+        super().__init__({k: v for (p, k), v in server.project_properties.items() if p == project})
         self._server = server
         self._project = project
 
@@ -919,7 +921,7 @@ def _handler(server: FakeJiraServer) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_PUT = do_POST = do_DELETE = _serve  # noqa: N815 - http.server's names
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature
+        def log_message(self, format: str, *args: Any) -> None:
             """Keep test output quiet."""
 
     return Handler

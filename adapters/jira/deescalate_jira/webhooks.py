@@ -24,7 +24,14 @@ from deescalate.helpdesk import (
     TicketRef,
     find_note_marker,
 )
-from deescalate_jira.convert import Audience, body_text, comment_from, parse_time, user_id
+from deescalate_jira.convert import (
+    Audience,
+    body_text,
+    comment_from,
+    mapping,
+    parse_time,
+    user_id,
+)
 
 __all__ = [
     "DELIVERY_HEADER",
@@ -86,8 +93,8 @@ def delivery_id(headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
     given = headers.get(DELIVERY_HEADER, "").strip()
     if given:
         return given
-    issue = payload.get("issue") if isinstance(payload.get("issue"), Mapping) else {}
-    comment = payload.get("comment") if isinstance(payload.get("comment"), Mapping) else {}
+    issue = mapping(payload.get("issue"))
+    comment = mapping(payload.get("comment"))
     parts = [
         str(payload.get("webhookEvent")),
         str(payload.get("timestamp", "")),
@@ -115,7 +122,7 @@ def events_from(
     if not isinstance(issue, Mapping) or not issue.get("key"):
         raise AdapterError(f"malformed Jira delivery: {kind} without an issue key")
     ref = TicketRef("jira", str(issue["key"]))
-    fields = issue.get("fields") if isinstance(issue.get("fields"), Mapping) else {}
+    fields = mapping(issue.get("fields"))
     reporter = user_id(fields.get("reporter"))
     at = parse_time(payload["timestamp"]) if "timestamp" in payload else received_at
     if kind.startswith("comment_"):
@@ -166,7 +173,11 @@ def _created(
 
 
 def _updated(
-    ref: TicketRef, payload: Mapping[str, Any], fields: Mapping[str, Any], at: datetime, delivery: str
+    ref: TicketRef,
+    payload: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    at: datetime,
+    delivery: str,
 ) -> list[TicketEvent]:
     """A status change (solved when the new status is in the done category or a resolution was
     set); other edits give no event."""
@@ -179,10 +190,10 @@ def _updated(
     }
     if "status" not in changed and "resolution" not in changed:
         return []
-    shown = fields.get("status") if isinstance(fields.get("status"), Mapping) else {}
-    status = (changed.get("status") or {}).get("toString") or shown.get("name")
+    shown = mapping(fields.get("status"))
+    status = mapping(changed.get("status")).get("toString") or shown.get("name")
     category = shown.get("statusCategory")
-    resolved = bool((changed.get("resolution") or {}).get("to"))
+    resolved = bool(mapping(changed.get("resolution")).get("to"))
     done = resolved or (isinstance(category, Mapping) and category.get("key") == "done")
     kind = TicketEventKind.SOLVED if done else TicketEventKind.STATUS_CHANGED
     extra = {"jira_event": "jira:issue_updated"}

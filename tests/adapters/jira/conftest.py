@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from deescalate_jira import JiraHelpdesk
 from deescalate_jira.testing import FakeJiraServer
 

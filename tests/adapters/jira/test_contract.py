@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pytest
-
-from deescalate.helpdesk import TicketRef
 from deescalate_jira import JiraHelpdesk
 from deescalate_jira.testing import FakeJiraServer
+
+from deescalate.helpdesk import TicketRef
 from tests.contracts.helpdesk_contract import HelpdeskContract, Seed, Signed
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from deescalate_jira.testing import FakeJiraServer
 
 from deescalate.errors import AdapterError, AuthError, NotFound, RateLimited
 from deescalate.helpdesk import TicketChange, TicketRef
-from deescalate_jira.testing import FakeJiraServer
 from tests.adapters.jira.conftest import Build
 
 

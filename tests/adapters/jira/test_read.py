@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from deescalate.helpdesk import AuthorRole, Priority, TicketChange, TicketRef
 from deescalate_jira.testing import FakeJiraServer
+
+from deescalate.helpdesk import AuthorRole, Priority, TicketChange, TicketRef
 from tests.adapters.jira.conftest import Build
 
 ADF = {
@@ -115,7 +116,8 @@ def test_fields_map_to_the_ticket(cloud: FakeJiraServer, build: Build) -> None:
     assert ticket.priority is Priority.URGENT
     assert (ticket.subject, ticket.status, ticket.assignee) == ("Router", "In Progress", "ana")
     assert ticket.requester_name == "customer"
-    assert ticket.updated_at is not None and ticket.updated_at.tzinfo is not None
+    assert ticket.updated_at is not None
+    assert ticket.updated_at.tzinfo is not None
 
 
 def test_priority_names_are_configurable(cloud: FakeJiraServer, build: Build) -> None:
@@ -126,6 +128,5 @@ def test_priority_names_are_configurable(cloud: FakeJiraServer, build: Build) ->
 
 
 def _note(text: str) -> TicketChange:
-
 
     return TicketChange(note=text)

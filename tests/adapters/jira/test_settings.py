@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from deescalate_jira import JiraHelpdesk, JiraSettings
 
 from deescalate.errors import ConfigurationError
 from deescalate.helpdesk import Helpdesk, Priority
-from deescalate_jira import JiraHelpdesk, JiraSettings
 
 CLOUD = {
     "DEESCALATE_JIRA_URL": "https://acme.atlassian.net/",
@@ -30,20 +30,25 @@ def test_secrets_stay_out_of_reprs() -> None:
 
 def test_a_pat_is_data_center() -> None:
     """A personal access token alone is a valid Data Center sign-in."""
-    settings = JiraSettings.from_env({"DEESCALATE_JIRA_URL": "https://jira.corp", "DEESCALATE_JIRA_PAT": "p"})
-    assert settings.pat is not None and settings.email is None
+    settings = JiraSettings.from_env(
+        {"DEESCALATE_JIRA_URL": "https://jira.corp", "DEESCALATE_JIRA_PAT": "p"}
+    )
+    assert settings.pat is not None
+    assert settings.email is None
 
 
 def test_both_sign_ins_are_a_configuration_error() -> None:
     """EMAIL and TOKEN together with PAT is refused, naming DEESCALATE_JIRA_PAT."""
-    with pytest.raises(ConfigurationError, match="DEESCALATE_JIRA_PAT: .*not both"):
+    with pytest.raises(ConfigurationError, match=r"DEESCALATE_JIRA_PAT: .*not both"):
         JiraSettings.from_env({**CLOUD, "DEESCALATE_JIRA_PAT": "p"})
 
 
 def test_a_missing_token_names_the_variable() -> None:
     """An e-mail without a token is refused, naming DEESCALATE_JIRA_TOKEN."""
     with pytest.raises(ConfigurationError, match="DEESCALATE_JIRA_TOKEN"):
-        JiraSettings.from_env({"DEESCALATE_JIRA_URL": "https://a.test", "DEESCALATE_JIRA_EMAIL": "e"})
+        JiraSettings.from_env(
+            {"DEESCALATE_JIRA_URL": "https://a.test", "DEESCALATE_JIRA_EMAIL": "e"}
+        )
 
 
 def test_a_missing_url_names_the_variable() -> None:
@@ -60,7 +65,7 @@ def test_internal_modes_are_read(value: str) -> None:
 
 def test_a_bad_internal_mode_names_the_variable() -> None:
     """Anything else is refused, naming DEESCALATE_JIRA_INTERNAL and the forms."""
-    with pytest.raises(ConfigurationError, match="DEESCALATE_JIRA_INTERNAL: .*role:NAME"):
+    with pytest.raises(ConfigurationError, match=r"DEESCALATE_JIRA_INTERNAL: .*role:NAME"):
         JiraSettings.from_env({**CLOUD, "DEESCALATE_JIRA_INTERNAL": "private"})
 
 
@@ -74,7 +79,7 @@ def test_priorities_map_both_ways() -> None:
 
 def test_a_bad_priority_level_names_the_variable() -> None:
     """A priority mapped to an unknown level is refused, listing the levels."""
-    with pytest.raises(ConfigurationError, match="DEESCALATE_JIRA_PRIORITIES: .*use low"):
+    with pytest.raises(ConfigurationError, match=r"DEESCALATE_JIRA_PRIORITIES: .*use low"):
         JiraSettings.from_env({**CLOUD, "DEESCALATE_JIRA_PRIORITIES": "P1=critical"})
 
 

@@ -6,13 +6,17 @@ import json
 import logging
 
 import pytest
+from deescalate_jira.testing import FakeJiraServer, sign_delivery
 
 from deescalate.errors import AdapterError, WebhookVerificationError
 from deescalate.helpdesk import AuthorRole, TicketChange, TicketEventKind, TicketRef
-from deescalate_jira.testing import FakeJiraServer, sign_delivery
 from tests.adapters.jira.conftest import Build
 
-DOC = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Still broken"}]}]}
+DOC = {
+    "type": "doc",
+    "version": 1,
+    "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Still broken"}]}],
+}
 
 
 def test_a_customer_comment_is_a_comment_event(server: FakeJiraServer, build: Build) -> None:
@@ -25,7 +29,8 @@ def test_a_customer_comment_is_a_comment_event(server: FakeJiraServer, build: Bu
         TicketRef("jira", key),
         "d-1",
     )
-    assert event.comment is not None and event.comment.author_role is AuthorRole.CUSTOMER
+    assert event.comment is not None
+    assert event.comment.author_role is AuthorRole.CUSTOMER
     assert event.comment.body == "Where is it?"
 
 
@@ -34,7 +39,8 @@ def test_a_document_comment_body_is_read(cloud: FakeJiraServer, build: Build) ->
     key = cloud.add_issue()
     body = cloud.comment_event(key, cloud.add_comment(key, "customer", DOC))
     (event,) = build(cloud).parse_webhook(cloud.signed(body, "d-2"), body)
-    assert event.comment is not None and event.comment.body == "Still broken"
+    assert event.comment is not None
+    assert event.comment.body == "Still broken"
 
 
 def test_the_delivery_id_is_the_identifier_header(server: FakeJiraServer, build: Build) -> None:
@@ -100,7 +106,8 @@ def test_a_new_issue_is_the_customer_first_message(cloud: FakeJiraServer, build:
     key = cloud.add_issue(description="Nothing works!")
     body = cloud.issue_event(key, "jira:issue_created")
     (event,) = build(cloud).parse_webhook(cloud.signed(body, "d"), body)
-    assert event.comment is not None and event.comment.body == "Nothing works!"
+    assert event.comment is not None
+    assert event.comment.body == "Nothing works!"
     assert event.comment.author_role is AuthorRole.CUSTOMER
 
 
@@ -149,10 +156,16 @@ def test_install_webhook_creates_once(cloud: FakeJiraServer, build: Build) -> No
     desk = build(cloud, jql="project = SUP")
     first = desk.install_webhook("https://hooks.example.test/jira")
     second = desk.install_webhook("https://hooks.example.test/jira")
-    assert first[0].startswith("created webhook") and second[0].startswith("found webhook")
+    assert first[0].startswith("created webhook")
+    assert second[0].startswith("found webhook")
     (post,) = [r for r in cloud.requests if r.method == "POST"]
     assert post.body["secret"] == "webhook-secret"
-    assert post.body["events"] == ["jira:issue_created", "jira:issue_updated", "comment_created", "comment_updated"]
+    assert post.body["events"] == [
+        "jira:issue_created",
+        "jira:issue_updated",
+        "comment_created",
+        "comment_updated",
+    ]
     assert post.body["filters"] == {"issue-related-events-section": "project = SUP"}
     assert len(cloud.webhooks) == 1
 
@@ -160,7 +173,12 @@ def test_install_webhook_creates_once(cloud: FakeJiraServer, build: Build) -> No
 def test_install_webhook_adds_missing_events(cloud: FakeJiraServer, build: Build) -> None:
     """A webhook to the same address lacking some events is updated, not duplicated."""
     cloud.webhooks.append(
-        {"name": "old", "url": "https://h.example.test/j", "events": ["comment_created"], "self": f"{cloud.url}/rest/webhooks/1.0/webhook/7"}
+        {
+            "name": "old",
+            "url": "https://h.example.test/j",
+            "events": ["comment_created"],
+            "self": f"{cloud.url}/rest/webhooks/1.0/webhook/7",
+        }
     )
     (line,) = build(cloud).install_webhook("https://h.example.test/j")
     assert line.startswith("updated webhook 7")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from deescalate_jira.testing import FakeJiraServer
 
 from deescalate.errors import AdapterError
 from deescalate.helpdesk import Priority, Reminder, TicketChange, TicketRef, find_note_marker
-from deescalate_jira.testing import FakeJiraServer
 from tests.adapters.jira.conftest import Build
 
 DUE = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
@@ -37,7 +37,9 @@ def test_labels_and_priority_go_in_one_put_with_update_operations(
     (put,) = server.requests
     assert (put.method, put.path) == ("PUT", f"/rest/api/2/issue/{key}")
     assert put.body == {
-        "update": {"labels": [{"add": "deescalate-stage-angry"}, {"remove": "deescalate-stage-upset"}]},
+        "update": {
+            "labels": [{"add": "deescalate-stage-angry"}, {"remove": "deescalate-stage-upset"}]
+        },
         "fields": {"priority": {"name": "High"}},
     }
     assert applied.calls == 1
@@ -77,7 +79,8 @@ def test_a_restarted_process_finds_the_marker_and_writes_nothing(
     server.reset_log()
     applied = again.apply(TicketRef("jira", key), STAGE, idempotency_key="evt-3")
     assert applied.replayed
-    assert applied.note is not None and find_note_marker(applied.note.body) == "evt-3"
+    assert applied.note is not None
+    assert find_note_marker(applied.note.body) == "evt-3"
     assert {r.method for r in server.requests} == {"GET"}
 
 
@@ -139,7 +142,9 @@ def test_the_marker_is_found_in_a_document_body(cloud: FakeJiraServer, build: Bu
         ],
     }
     cloud.add_comment(key, "deescalate-bot", doc, internal=True)
-    applied = build(cloud).apply(TicketRef("jira", key), TicketChange(note="x"), idempotency_key="evt-5")
+    applied = build(cloud).apply(
+        TicketRef("jira", key), TicketChange(note="x"), idempotency_key="evt-5"
+    )
     assert applied.replayed
 
 
@@ -151,7 +156,9 @@ def test_a_failed_post_is_not_retried_and_is_checked_again(
     key = cloud.add_issue()
     desk = build(cloud)
     desk.get_ticket(TicketRef("jira", key))
-    cloud.fail_next(503, headers={"Retry-After": "1"}, path_prefix=f"/rest/api/2/issue/{key}/comment")
+    cloud.fail_next(
+        503, headers={"Retry-After": "1"}, path_prefix=f"/rest/api/2/issue/{key}/comment"
+    )
     with pytest.raises(AdapterError, match="503"):
         desk.apply(TicketRef("jira", key), STAGE, idempotency_key="evt-6")
     assert cloud.count("POST") == 1
@@ -165,7 +172,10 @@ def test_a_reminder_sets_the_label_and_due_date(server: FakeJiraServer, build: B
     key = server.add_issue()
     build(server).apply(TicketRef("jira", key), TicketChange(reminder=Reminder("due-soon", DUE)))
     (put,) = [r for r in server.requests if r.method == "PUT"]
-    assert put.body == {"update": {"labels": [{"add": "due-soon"}]}, "fields": {"duedate": "2026-03-02"}}
+    assert put.body == {
+        "update": {"labels": [{"add": "due-soon"}]},
+        "fields": {"duedate": "2026-03-02"},
+    }
 
 
 def test_a_reminder_fills_a_date_time_field(cloud: FakeJiraServer, build: Build) -> None:
@@ -193,12 +203,17 @@ def test_macros_are_kept_as_project_properties(cloud: FakeJiraServer, build: Bui
     key = desk.upsert_macro("deescalate::en::apology::a", "I'm sorry.", public=True, tags=["x"])
     assert key.startswith("deescalate.macro.deescalate--en--apology--a.")
     value = cloud.project_properties[("SUP", key)]
-    assert value == {"name": "deescalate::en::apology::a", "body": "I'm sorry.", "public": True, "labels": ["x"]}
+    assert value == {
+        "name": "deescalate::en::apology::a",
+        "body": "I'm sorry.",
+        "public": True,
+        "labels": ["x"],
+    }
 
 
 def test_macros_without_a_project_say_what_to_set(cloud: FakeJiraServer, build: Build) -> None:
     """Without DEESCALATE_JIRA_PROJECT upsert_macro names the setting and the render command."""
     from deescalate.errors import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="DEESCALATE_JIRA_PROJECT.*render --for jira"):
+    with pytest.raises(ConfigurationError, match=r"DEESCALATE_JIRA_PROJECT.*render --for jira"):
         build(cloud).upsert_macro("m", "text", public=False)
