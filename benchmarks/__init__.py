@@ -10,4 +10,5 @@ BENCHMARKS = (
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
     "benchmarks.bench_hostile",
+    "benchmarks.bench_jira",
 )
