@@ -11,4 +11,5 @@ BENCHMARKS = (
     "benchmarks.bench_ledger",
     "benchmarks.bench_hostile",
     "benchmarks.bench_zendesk",
+    "benchmarks.bench_jira",
 )
