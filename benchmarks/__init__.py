@@ -9,5 +9,6 @@ BENCHMARKS = (
     "benchmarks.bench_lint",
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
+    "benchmarks.bench_queues",
     "benchmarks.bench_hostile",
 )
