@@ -9,6 +9,7 @@ BENCHMARKS = (
     "benchmarks.bench_lint",
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
+    "benchmarks.bench_queues",
     "benchmarks.bench_hostile",
     "benchmarks.bench_zendesk",
     "benchmarks.bench_jira",
