@@ -112,7 +112,7 @@ def _operation(method: str, route: str) -> dict[str, Any] | None:
 
 def _validate(schema: dict[str, Any], instance: Any) -> None:
     """Validate ``instance`` against a ``$ref`` into the spec's components."""
-    from jsonschema import (  # type: ignore[import-untyped]  # jsonschema ships no stubs
+    from jsonschema import (
         Draft202012Validator,
     )
     from referencing import Registry, Resource
