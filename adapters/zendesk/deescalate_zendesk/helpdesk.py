@@ -31,7 +31,13 @@ from deescalate.helpdesk import (
 from deescalate.macros.models import Macro
 from deescalate_zendesk import bulk, convert, webhooks
 from deescalate_zendesk.client import ZendeskClient, map_errors
-from deescalate_zendesk.macros import MACRO_PREFIX, macro_actions, macro_title, to_zendesk
+from deescalate_zendesk.macros import (
+    MACRO_PREFIX,
+    ZENDESK_PLACEHOLDERS,
+    macro_actions,
+    macro_title,
+    to_zendesk,
+)
 from deescalate_zendesk.schedules import from_zendesk_schedule, holiday_dates
 from deescalate_zendesk.settings import ZendeskSettings
 
@@ -77,6 +83,8 @@ class ZendeskHelpdesk(HelpdeskBase):
     """
 
     name = "zendesk"
+    macro_placeholders: Mapping[str, str] = ZENDESK_PLACEHOLDERS
+    """Placeholders Zendesk fills itself when an agent applies a synced macro."""
 
     def __init__(
         self,

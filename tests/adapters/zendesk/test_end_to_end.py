@@ -22,9 +22,7 @@ ANGRY = "You're not listening! This is the THIRD time I'm writing about the rout
 
 
 @pytest.fixture
-def runtime(
-    desk: ZendeskHelpdesk, clock: Clock, tmp_path: Path
-) -> Iterator[Runtime]:
+def runtime(desk: ZendeskHelpdesk, clock: Clock, tmp_path: Path) -> Iterator[Runtime]:
     built = Runtime.build(
         Settings(database_url=str(tmp_path / "ledger.db"), timezone="Europe/Berlin"),
         helpdesk=desk,
