@@ -129,7 +129,7 @@ def summarize(conversation: Conversation | Sequence[Message]) -> ConversationSum
     A customer who repeats an earlier message after an agent reply, or says they are not being
     heard, makes the trend ``escalating`` even when each message alone is mild.
     """
-    from deescalate.coach.steps import steps_shown
+    from deescalate.steps import steps_shown
 
     messages = (
         conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)

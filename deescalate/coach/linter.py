@@ -25,11 +25,11 @@ from deescalate.coach.packs import (
     builtin_coach_pack_paths,
     load_rule_set,
 )
-from deescalate.coach.steps import steps_shown
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
 from deescalate.phrases import find_all
 from deescalate.stages import Stage
+from deescalate.steps import steps_shown
 from deescalate.text import decode_text, prepared_if_changed
 
 __all__ = ["Coach", "CustomerContext", "lint_reply"]
