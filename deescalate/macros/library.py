@@ -50,7 +50,7 @@ def _model() -> Any:
         return _MODEL
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    from deescalate.macros.render import check_template
+    from deescalate.macros.sandbox import check_template
 
     stage_name = Literal["calm", "frustrated", "upset", "angry", "irate"]
     step_name = Literal[
