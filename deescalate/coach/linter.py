@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from deescalate.coach.packs import (
 from deescalate.coach.steps import steps_shown
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
+from deescalate.once import once
 from deescalate.phrases import find_all
 from deescalate.stages import Stage
 from deescalate.text import decode_text, prepared_if_changed
@@ -282,7 +282,7 @@ def _by_position(finding: Finding) -> tuple[int, int, str]:
     return (finding.start, finding.end, finding.code)
 
 
-@functools.cache
+@once
 def default_coach() -> Coach:
     """The coach with the built-in packs, built once on first use."""
     return Coach()
