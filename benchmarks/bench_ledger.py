@@ -18,7 +18,7 @@ from pathlib import Path
 from deescalate.obligations import Ledger, ObligationKind, Policy, Task
 from deescalate.obligations.model import Obligation, new_id
 from deescalate.store import open_store
-from deescalate.store.base import SQLStore
+from deescalate.store.protocol import Store
 
 __all__ = ["run"]
 
@@ -40,7 +40,7 @@ def _obligations(count: int, due_share: float = 0.01) -> Iterator[Obligation]:
         )  # fmt: skip
 
 
-def _fill(store: SQLStore, count: int) -> float:
+def _fill(store: Store, count: int) -> float:
     start = time.perf_counter()
     batch: list[Obligation] = []
     for obligation in _obligations(count):
@@ -53,7 +53,7 @@ def _fill(store: SQLStore, count: int) -> float:
     return time.perf_counter() - start
 
 
-def _claim_ms(store: SQLStore, runs: int) -> float:
+def _claim_ms(store: Store, runs: int) -> float:
     """Median time to claim the next 100 due, each run by a new worker after leases expire."""
     times = []
     for run in range(runs):
@@ -120,7 +120,9 @@ def run(quick: bool) -> list[str]:
         if url is None:
             lines.append("PostgreSQL: skipped (no server could be started)")
         else:
-            postgres = open_store(url)
+            from deescalate.store.postgres import PostgresStore
+
+            postgres = PostgresStore(url)
             fill_s = _fill(postgres, count)
             lines.append(f"PostgreSQL: bulk load {count / fill_s:,.0f} obligations/s")
             with postgres._transaction() as cursor:
@@ -135,7 +137,7 @@ def run(quick: bool) -> list[str]:
     return lines
 
 
-def _fill_due(store: SQLStore, count: int) -> None:
+def _fill_due(store: Store, count: int) -> None:
     store.add_many(
         [
             Obligation(

@@ -134,9 +134,7 @@ class Worker:
             and not calendar.is_open(now)
         ):
             opening = calendar.next_opening(now)
-            self.ledger.store.release(
-                obligation.id, self.worker_id, opening, "outside business hours"
-            )
+            self.ledger.release(obligation, self.worker_id, opening, "outside business hours")
             self.stats.deferred += 1
             log.info("deferred %s on %s to the next opening", obligation.id, obligation.ticket)
             return
@@ -202,6 +200,6 @@ class Worker:
             backoff = max(backoff, timedelta(seconds=retry_after))
         retry_at = self.clock() + backoff
         reason = f"{error.__class__.__name__}; attempt {attempts}, retry in {int(backoff.total_seconds())}s"
-        self.ledger.store.release(obligation.id, self.worker_id, retry_at, reason)
+        self.ledger.release(obligation, self.worker_id, retry_at, reason)
         self.stats.retried += 1
         log.warning("retrying %s on %s: %s", obligation.id, obligation.ticket, reason)

@@ -34,7 +34,7 @@ from deescalate.promises.model import Promise
 from deescalate.stages import Stage
 
 if TYPE_CHECKING:
-    from deescalate.store.base import SQLStore
+    from deescalate.store.protocol import Store
 
 __all__ = ["Ledger"]
 
@@ -60,11 +60,14 @@ def _utc_now() -> datetime:
 
 
 class Ledger:
-    """Obligations in a store, opened and settled by a policy on a business calendar."""
+    """Obligations in a store, opened and settled by a policy on a business calendar.
+
+    ``clock`` decides every time the ledger records (the store never reads the clock itself).
+    """
 
     def __init__(
         self,
-        store: SQLStore,
+        store: Store,
         *,
         policy: Policy | None = None,
         calendar: BusinessCalendar | None = None,
@@ -192,7 +195,7 @@ class Ledger:
     def claim_due(
         self, now: datetime, worker: str, limit: int = 100, lease: timedelta = timedelta(minutes=5)
     ) -> list[Obligation]:
-        """Lease the obligations whose next task is due; see :meth:`SQLStore.claim_due`."""
+        """Lease the obligations whose next task is due; see :meth:`Store.claim_due`."""
         return self.store.claim_due(now, worker, limit, lease)
 
     def next_step_after(self, obligation: Obligation, task: Task) -> Transition:
@@ -215,3 +218,10 @@ class Ledger:
         return self.store.complete(
             obligation.id, worker, self.next_step_after(obligation, task), self.clock(), task=task
         )
+
+    def release(self, obligation: Obligation, worker: str, retry_at: datetime, reason: str) -> bool:
+        """Give a leased obligation back, due again at ``retry_at``; False if the lease was lost.
+
+        ``reason`` goes into the obligation's history (a short message, never customer text).
+        """
+        return self.store.release(obligation.id, worker, retry_at, reason, at=self.clock())

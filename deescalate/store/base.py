@@ -1,21 +1,22 @@
-"""The Store protocol and the SQL both stores share.
+"""The SQL both database stores share (the protocol itself is in :mod:`deescalate.store.protocol`).
 
 Times are stored as integer microseconds since the epoch (UTC) so both databases order and index
 them the same way. A claim is a lease: the worker that claimed an obligation owns it until
 ``lease_until``; if it dies, the lease expires and another worker reclaims the obligation, so
 nothing is lost between claiming and dispatching. Completing checks the lease owner, so a worker
-that lost its lease cannot overwrite the new owner's work.
+that lost its lease cannot overwrite the new owner's work. The store never reads the clock: every
+time it writes is passed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from datetime import datetime, timedelta
+from typing import Any
 
-from deescalate.errors import StoreError
+from deescalate.errors import InputError, StoreError
 from deescalate.obligations.model import (
     Obligation,
     ObligationEvent,
@@ -25,6 +26,9 @@ from deescalate.obligations.model import (
     Transition,
     new_id,
 )
+from deescalate.store.micros import from_micros, moment, stamp, to_micros
+from deescalate.store.protocol import ClaimQueue, Store
+from deescalate.store.sql_queues import SQLQueues
 
 __all__ = [
     "ACTIVE_SQL",
@@ -50,6 +54,48 @@ class DialectStatement:
 
     dialect: str
     sql: str
+
+
+# The inbox and outbox tables differ between the databases only in their key and byte types.
+_QUEUE_STATE = (
+    "state TEXT NOT NULL, attempts INTEGER NOT NULL, next_try_at BIGINT NOT NULL, "
+    "lease_owner TEXT, lease_until BIGINT, last_error TEXT, "
+    "created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL"
+)
+_SEQ = {
+    "sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",  # never reuses a number, so seq keeps order
+    "postgresql": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+}
+_BYTES = {"sqlite": "BLOB", "postgresql": "BYTEA"}
+
+
+def _queue_tables(dialect: str) -> tuple[DialectStatement, ...]:
+    return (
+        DialectStatement(
+            dialect,
+            f"""CREATE TABLE inbox (
+                seq {_SEQ[dialect]},
+                system TEXT NOT NULL,
+                delivery_id TEXT NOT NULL,
+                received_at BIGINT NOT NULL,
+                body {_BYTES[dialect]} NOT NULL,
+                headers TEXT NOT NULL,
+                ticket TEXT,
+                {_QUEUE_STATE},
+                UNIQUE (system, delivery_id)
+            )""",
+        ),
+        DialectStatement(
+            dialect,
+            f"""CREATE TABLE outbox (
+                seq {_SEQ[dialect]},
+                key TEXT NOT NULL UNIQUE,
+                ticket TEXT NOT NULL,
+                change TEXT NOT NULL,
+                {_QUEUE_STATE}
+            )""",
+        ),
+    )
 
 
 # Each migration upgrades the schema by one version; older databases are upgraded in place.
@@ -111,63 +157,27 @@ MIGRATIONS: tuple[tuple[int, tuple[str | DialectStatement, ...]], ...] = (
             DialectStatement("postgresql", "ALTER TABLE obligations SET (fillfactor = 80)"),
         ),
     ),
+    (
+        4,
+        (
+            # The inbox (webhook deliveries for the pipeline) and the outbox (helpdesk writes).
+            *_queue_tables("sqlite"),
+            *_queue_tables("postgresql"),
+            # A claim reads the pending entries in order from the *_pending index and asks the
+            # per-ticket index whether an earlier entry of the same ticket is pending: index
+            # ranges both, however many finished entries the table keeps. The outbox's per-ticket
+            # index also serves listing a ticket's writes.
+            "CREATE INDEX inbox_pending ON inbox (seq) WHERE state = 'pending'",
+            "CREATE INDEX inbox_pending_ticket ON inbox (ticket, seq) WHERE state = 'pending'",
+            "CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending'",
+            "CREATE INDEX outbox_ticket ON outbox (ticket, state, seq)",
+            # Claims rewrite the lease columns, as on the obligations table (version 3).
+            DialectStatement("postgresql", "ALTER TABLE inbox SET (fillfactor = 80)"),
+            DialectStatement("postgresql", "ALTER TABLE outbox SET (fillfactor = 80)"),
+        ),
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
-
-
-def to_micros(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise StoreError("the store only accepts aware datetimes")
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def from_micros(value: int | None) -> datetime | None:
-    if value is None:
-        return None
-    return _EPOCH + timedelta(microseconds=int(value))
-
-
-@runtime_checkable
-class Store(Protocol):
-    """Durable storage for obligations; SQLite and PostgreSQL implement it."""
-
-    def migrate(self, target: int | None = None) -> int: ...
-    def schema_version(self) -> int: ...
-    def add(self, obligation: Obligation) -> tuple[Obligation, bool]: ...
-    def add_many(self, obligations: Sequence[Obligation]) -> int: ...
-    def get(self, obligation_id: str) -> Obligation: ...
-    def search(
-        self,
-        *,
-        state: ObligationState | None = None,
-        ticket: str | None = None,
-        due_before: datetime | None = None,
-        limit: int = 100,
-    ) -> list[Obligation]: ...
-    def active_for_ticket(self, ticket: str) -> list[Obligation]: ...
-    def transition(self, obligation_id: str, change: Transition, at: datetime) -> Obligation: ...
-    def claim_due(
-        self, now: datetime, worker: str, limit: int, lease: timedelta
-    ) -> list[Obligation]: ...
-    def complete(
-        self,
-        obligation_id: str,
-        worker: str,
-        change: Transition,
-        at: datetime,
-        *,
-        task: Task | None,
-    ) -> bool: ...
-    def release(self, obligation_id: str, worker: str, retry_at: datetime, reason: str) -> bool: ...
-    def dispatch_count(self, obligation_id: str) -> int: ...
-    def explain_claim(self, now: datetime, limit: int) -> str: ...
-    def close(self) -> None: ...
 
 
 # Enum members by value: a dict lookup is several times cheaper than calling the enum.
@@ -181,7 +191,7 @@ _COLUMNS = (
 )
 
 
-class SQLStore:
+class SQLStore(SQLQueues):
     """The SQL both stores share; a dialect supplies connections, placeholders and the claim."""
 
     placeholder = "?"
@@ -190,6 +200,7 @@ class SQLStore:
     dialect = "sql"
 
     def _transaction(self, *, immediate: bool = False) -> AbstractContextManager[Any]:
+        """A transaction, or a savepoint inside the one already open on this store."""
         raise NotImplementedError
 
     def _lock_for_migration(self, cursor: Any) -> None:
@@ -199,6 +210,16 @@ class SQLStore:
     _claim_lock = ""
     # How to ask for a plan, and which column of its rows holds the text.
     _explain = ("EXPLAIN QUERY PLAN", -1)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Commit every store call made in the block (on this thread) together, or none of them.
+
+        Blocks nest: an inner block that raises undoes only its own writes (a savepoint). Other
+        threads using this store wait until the outermost block ends.
+        """
+        with self._transaction(immediate=True):
+            yield
 
     def _due_selection(self) -> str:
         return self._sql(
@@ -218,15 +239,22 @@ class SQLStore:
         )
         return list(cursor.fetchall())
 
-    def explain_claim(self, now: datetime, limit: int) -> str:
-        """The database's plan for the claim's selection (to show it reads the due index)."""
+    def explain_claim(self, now: datetime, limit: int, *, queue: ClaimQueue = "obligations") -> str:
+        """The database's plan for a claim's selection (to show it reads an index range)."""
+        if queue == "obligations":
+            selection = self._due_selection()
+        elif queue in ("inbox", "outbox"):
+            selection = self._queue_selection(queue)
+        else:
+            raise InputError(f"no claim on {queue!r}: use obligations, inbox or outbox")
         prefix, column = self._explain
-        stamp = to_micros(now)
+        at = stamp(now)
         with self._transaction() as cursor:
-            cursor.execute(f"{prefix} {self._due_selection()}", (stamp, stamp, limit))
+            cursor.execute(f"{prefix} {selection}", (at, at, limit))
             return "\n".join(str(row[column]) for row in cursor.fetchall())
 
     def close(self) -> None:
+        """Release the store's connection."""
         raise NotImplementedError
 
     # --- schema ----------------------------------------------------------------------------------
@@ -270,12 +298,16 @@ class SQLStore:
     # --- writes ----------------------------------------------------------------------------------
 
     def _row_values(self, ob: Obligation) -> tuple[Any, ...]:
+        if ob.created_at is None:
+            raise StoreError(
+                f"obligation {ob.id} has no created_at: the store does not invent times"
+            )
         span = ob.span or (None, None)
         return (
             ob.id, ob.key, ob.kind.value, ob.ticket, ob.source, ob.action, ob.comment_id,
             span[0], span[1], to_micros(ob.due_at), to_micros(ob.remind_at), ob.state.value,
             ob.next_task.value if ob.next_task else None, to_micros(ob.next_action_at),
-            ob.outcome, to_micros(ob.created_at or datetime.now(UTC)),
+            ob.outcome, to_micros(ob.created_at),
         )  # fmt: skip
 
     def _insert_sql(self) -> str:
@@ -302,8 +334,11 @@ class SQLStore:
         return self._obligation(row), created
 
     def add_many(self, obligations: Sequence[Obligation]) -> int:
-        """Store many obligations in one transaction (bulk loads); returns how many were new."""
-        with self._transaction() as cursor:
+        """Store many obligations in one transaction (bulk loads keep no history); returns how
+        many were new."""
+        # Immediate: the count reads before the inserts write, and a deferred transaction that
+        # reads first cannot take the write lock once another process has written meanwhile.
+        with self._transaction(immediate=True) as cursor:
             before = self._count(cursor)
             cursor.executemany(
                 self._insert_sql(), [(*v, v[-1]) for v in map(self._row_values, obligations)]
@@ -395,26 +430,27 @@ class SQLStore:
                 )
         return True
 
-    def release(self, obligation_id: str, worker: str, retry_at: datetime, reason: str) -> bool:
-        """Give a claimed obligation back, to be tried again at ``retry_at``."""
+    def release(
+        self, obligation_id: str, worker: str, retry_at: datetime, reason: str, *, at: datetime
+    ) -> bool:
+        """Give a claimed obligation back, to be tried again at ``retry_at`` (recorded at ``at``)."""
         with self._transaction() as cursor:
             cursor.execute(
                 self._sql(
-                    "UPDATE obligations SET lease_owner = NULL, lease_until = NULL, next_action_at = ? "
-                    "WHERE id = ? AND lease_owner = ?"
+                    "UPDATE obligations SET lease_owner = NULL, lease_until = NULL, next_action_at = ?, "
+                    "updated_at = ? WHERE id = ? AND lease_owner = ?"
                 ),
-                (to_micros(retry_at), obligation_id, worker),
+                (to_micros(retry_at), to_micros(at), obligation_id, worker),
             )
             released = bool(cursor.rowcount == 1)
             if released:
-                self._insert_event(
-                    cursor, obligation_id, ObligationEvent(datetime.now(UTC), "retry", reason)
-                )
+                self._insert_event(cursor, obligation_id, ObligationEvent(at, "retry", reason))
         return released
 
     # --- reads -----------------------------------------------------------------------------------
 
     def get(self, obligation_id: str) -> Obligation:
+        """One obligation with its history; ``StoreError`` when there is none."""
         with self._transaction() as cursor:
             cursor.execute(
                 self._sql(f"SELECT {_COLUMNS} FROM obligations WHERE id = ?"), (obligation_id,)
@@ -428,10 +464,7 @@ class SQLStore:
                 ),
                 (obligation_id,),
             )
-            events = tuple(
-                ObligationEvent(from_micros(a) or datetime.now(UTC), k, d)
-                for a, k, d in cursor.fetchall()
-            )
+            events = tuple(ObligationEvent(moment(a), k, d) for a, k, d in cursor.fetchall())
         return self._obligation(row, events)
 
     def search(
@@ -442,6 +475,7 @@ class SQLStore:
         due_before: datetime | None = None,
         limit: int = 100,
     ) -> list[Obligation]:
+        """Obligations matching every filter given, earliest due first."""
         clauses: list[str] = []
         args: list[object] = []
         if state is not None:
@@ -463,6 +497,7 @@ class SQLStore:
         return [self._obligation(row) for row in rows]
 
     def active_for_ticket(self, ticket: str) -> list[Obligation]:
+        """The ticket's open and reminded obligations, earliest due first."""
         with self._transaction() as cursor:
             cursor.execute(
                 self._sql(
@@ -474,6 +509,7 @@ class SQLStore:
         return [self._obligation(row) for row in rows]
 
     def dispatch_count(self, obligation_id: str) -> int:
+        """How many tasks were recorded as dispatched for the obligation."""
         with self._transaction() as cursor:
             cursor.execute(
                 self._sql("SELECT COUNT(*) FROM dispatches WHERE obligation_id = ?"),

@@ -51,6 +51,8 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _transaction(self, *, immediate: bool = False) -> Iterator[Any]:
+        # psycopg nests transaction() blocks as savepoints, so calls inside ``atomic()`` join
+        # its transaction; the lock keeps other threads off the connection until it ends.
         with self._lock:
             try:
                 with self._connection.transaction(), self._connection.cursor() as cursor:
@@ -64,5 +66,6 @@ class PostgresStore(SQLStore):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
 
     def close(self) -> None:
+        """Close the connection."""
         with self._lock:
             self._connection.close()

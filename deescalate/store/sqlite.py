@@ -38,28 +38,51 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite ledger at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._depth = 0  # how many transactions and savepoints are open on the connection
         if migrate:
             self.migrate()
 
     @contextmanager
     def _transaction(self, *, immediate: bool = False) -> Iterator[Any]:
+        # One connection, one open transaction: a call made inside another (an ``atomic()``
+        # block) runs in a savepoint of the outer transaction, so the outermost level alone
+        # begins and commits, and a failing inner call undoes only its own writes.
         with self._lock:
+            depth = self._depth
+            savepoint = f"deescalate_{depth}"
             cursor = self._connection.cursor()
+            opened = False
             try:
-                cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-                yield cursor
-                cursor.execute("COMMIT")
+                if depth == 0:
+                    cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+                else:
+                    cursor.execute(f"SAVEPOINT {savepoint}")
+                opened = True
+                self._depth = depth + 1
+                try:
+                    yield cursor
+                finally:
+                    self._depth = depth
+                cursor.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
             except sqlite3.Error as exc:
-                if self._connection.in_transaction:
-                    cursor.execute("ROLLBACK")
+                self._undo(cursor, depth, savepoint, opened)
                 raise StoreError(f"SQLite ledger error: {exc}") from exc
             except BaseException:
-                if self._connection.in_transaction:
-                    cursor.execute("ROLLBACK")
+                self._undo(cursor, depth, savepoint, opened)
                 raise
             finally:
                 cursor.close()
 
+    def _undo(self, cursor: sqlite3.Cursor, depth: int, savepoint: str, opened: bool) -> None:
+        if not self._connection.in_transaction:
+            return  # SQLite already rolled the whole transaction back (or it never began)
+        if depth == 0:
+            cursor.execute("ROLLBACK")
+        elif opened:
+            cursor.execute(f"ROLLBACK TO {savepoint}")
+            cursor.execute(f"RELEASE {savepoint}")
+
     def close(self) -> None:
+        """Close the connection."""
         with self._lock:
             self._connection.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -12,15 +13,29 @@ from deescalate.errors import ConfigurationError, StoreError
 from deescalate.store import open_store
 from deescalate.store.base import LATEST_VERSION
 from deescalate.store.sqlite import SQLiteStore
-from tests.contracts.store_contract import StoreContract, make
+from tests.contracts.queue_contract import CHANGE, Connect, delivery
+from tests.contracts.store_contract import NOW, SQLStoreContract, make
 
 
-class TestSQLiteStore(StoreContract):
+class TestSQLiteStore(SQLStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[SQLiteStore]:
         store = SQLiteStore(tmp_path / "ledger.db")
         yield store
         store.close()
+
+    @pytest.fixture
+    def connect(self, store: SQLiteStore) -> Iterator[Connect]:
+        """More connections to the store's file, as other processes would open."""
+        opened: list[SQLiteStore] = []
+
+        def another() -> SQLiteStore:
+            opened.append(SQLiteStore(store.path))
+            return opened[-1]
+
+        yield another
+        for handle in opened:
+            handle.close()
 
 
 def test_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
@@ -68,3 +83,33 @@ def test_two_connections_share_the_file(tmp_path: Path) -> None:
     assert len(second.search()) == 1
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "ticket_index"), [("inbox", "inbox_pending_ticket"), ("outbox", "outbox_ticket")]
+)
+def test_queue_claim_checks_a_tickets_earlier_entries_by_index(
+    tmp_path: Path, table: Literal["inbox", "outbox"], ticket_index: str
+) -> None:
+    """Whether a ticket has an earlier pending entry is one index search, not a scan."""
+    store = SQLiteStore(tmp_path / "ledger.db")
+    plan = store.explain_claim(NOW, 100, queue=table)
+    store.close()
+    assert f"SEARCH earlier USING COVERING INDEX {ticket_index}" in plan or (
+        f"SEARCH earlier USING INDEX {ticket_index}" in plan
+    ), plan
+
+
+def test_a_version_3_database_gains_the_inbox_and_outbox(tmp_path: Path) -> None:
+    """Opening a version-3 ledger adds the queues and keeps its obligations."""
+    path = tmp_path / "v3.db"
+    old = SQLiteStore(path, migrate=False)
+    assert old.migrate(target=3) == 3
+    kept = old.add(make())[0]
+    old.close()
+    upgraded = SQLiteStore(path)
+    assert upgraded.schema_version() == LATEST_VERSION == 4
+    assert upgraded.get(kept.id).ticket == kept.ticket
+    assert upgraded.inbox_add(delivery("d1"), ticket=None, at=NOW)
+    assert upgraded.outbox_add("fake:1", CHANGE, "k1", NOW)
+    upgraded.close()

@@ -11,6 +11,7 @@ import pytest
 from deescalate import InputError, Promise, Stage, find_promises
 from deescalate.calendar import BusinessCalendar
 from deescalate.obligations import Ledger, ObligationKind, ObligationState, Policy, Task
+from deescalate.store import open_store
 from deescalate.store.sqlite import SQLiteStore
 from deescalate.testing import FrozenClock
 
@@ -126,4 +127,32 @@ def test_policy_is_configurable(tmp_path: Path) -> None:
     ob, _ = ledger.open_follow_through("fake:1", promise(), comment_id="c1", sent_at=MONDAY_10)
     assert ob.remind_at is not None
     assert ob.due_at - ob.remind_at == timedelta(minutes=30)
+    store.close()
+
+
+def test_release_gives_the_lease_back_at_the_ledgers_time(ledger: Ledger) -> None:
+    """Releasing through the ledger records the retry at the ledger's clock, not the wall's."""
+    ob, _ = ledger.open_follow_through("fake:1", promise(), comment_id="c1", sent_at=MONDAY_10)
+    assert isinstance(ledger.clock, FrozenClock)
+    now = ledger.clock.advance(hours=4)
+    (claimed,) = ledger.claim_due(now, "w1")
+    retry_at = now + timedelta(minutes=10)
+    assert ledger.release(claimed, "w1", retry_at, "RateLimited; attempt 1")
+    stored = ledger.store.get(ob.id)
+    assert stored.next_action_at == retry_at
+    assert (stored.history[-1].kind, stored.history[-1].at) == ("retry", now)
+    assert not ledger.release(claimed, "w2", retry_at, "not the owner")
+
+
+def test_the_ledger_runs_on_the_memory_store() -> None:
+    """A ledger over ``memory://`` opens and keeps promises like one over a file."""
+    store = open_store("memory://")
+    ledger = Ledger(store, calendar=BusinessCalendar.standard(TZ), clock=FrozenClock(MONDAY_10))
+    ob, created = ledger.open_follow_through(
+        "fake:1", promise(), comment_id="c1", sent_at=MONDAY_10
+    )
+    (kept,) = ledger.record_contact("fake:1", MONDAY_10 + timedelta(hours=1))
+    assert created
+    assert kept.id == ob.id
+    assert [e.kind for e in store.get(ob.id).history] == ["opened", "kept"]
     store.close()
