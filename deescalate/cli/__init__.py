@@ -17,11 +17,14 @@ COMMANDS = (
     "deescalate.cli.assess_cmd",
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",
+    "deescalate.cli.inbox_cmd",
     "deescalate.cli.macros_cmd",
     "deescalate.cli.lint_cmd",
     "deescalate.cli.obligations_cmd",
+    "deescalate.cli.outbox_cmd",
     "deescalate.cli.packs_cmd",
     "deescalate.cli.promises_cmd",
+    "deescalate.cli.serve_cmd",
     "deescalate.cli.worker_cmd",
 )
 
