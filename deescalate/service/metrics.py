@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -115,34 +115,36 @@ class ServiceMetrics:
         self.deliveries.labels(outcome).inc()
 
     def instrument(self, runtime: Runtime) -> None:
-        """Count the runtime's helpdesk calls and time its pipeline.
+        """Count the runtime's helpdesk calls and time its pipeline, into these metrics.
 
         The helpdesk is replaced, wherever the runtime's parts hold it, by a
-        :class:`CountingHelpdesk` around it; planning is timed by wrapping ``Pipeline.plan``.
+        :class:`CountingHelpdesk` around it, and ``Pipeline.plan`` is timed. A runtime served
+        again by a new app counts into the new app's metrics.
         """
         self.watch_store(runtime.store)
         desk = runtime.helpdesk
-        if desk is not None and not isinstance(desk, CountingHelpdesk):
+        if isinstance(desk, CountingHelpdesk):
+            desk.metrics = self
+        elif desk is not None:
             counting = CountingHelpdesk(desk, self)
             runtime.helpdesk = counting
             for part in (runtime.inbox, runtime.outbox, runtime.worker):
                 if part is not None:
                     part.helpdesk = counting
         pipeline = runtime.pipeline
-        if not getattr(pipeline, "_deescalate_timed", False):
-            plan = pipeline.plan
-            histogram = self.pipeline_seconds
+        plan: Callable[[TicketEvent, Ticket], Plan] = type(pipeline).plan.__get__(pipeline)
+        # (the class's method, not an earlier app's wrapper)
+        histogram = self.pipeline_seconds
 
-            def timed_plan(event: TicketEvent, ticket: Ticket) -> Plan:
-                start = time.perf_counter()
-                try:
-                    return plan(event, ticket)
-                finally:
-                    histogram.observe(time.perf_counter() - start)
+        def timed_plan(event: TicketEvent, ticket: Ticket) -> Plan:
+            start = time.perf_counter()
+            try:
+                return plan(event, ticket)
+            finally:
+                histogram.observe(time.perf_counter() - start)
 
-            # An instance attribute shadows the method for this pipeline only.
-            pipeline.plan = timed_plan  # type: ignore[method-assign]  # timing wrapper, same signature
-            pipeline._deescalate_timed = True  # type: ignore[attr-defined]  # marks it wrapped once
+        # An instance attribute shadows the method for this pipeline only.
+        pipeline.plan = timed_plan  # type: ignore[method-assign]  # a timing wrapper, same signature
 
     def exposition(self) -> bytes:
         """The Prometheus text exposition (reads the store: call it off the event loop)."""
