@@ -9,5 +9,8 @@ BENCHMARKS = (
     "benchmarks.bench_lint",
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
+    "benchmarks.bench_queues",
     "benchmarks.bench_hostile",
+    "benchmarks.bench_zendesk",
+    "benchmarks.bench_jira",
 )

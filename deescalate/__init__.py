@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         suggest_macros,
     )
     from deescalate.obligations import Ledger, Obligation, ObligationKind, ObligationState, Policy
-    from deescalate.pipeline import Pipeline, PipelineResult
+    from deescalate.pipeline import Pipeline, Plan
     from deescalate.promises import Promise, find_promises
     from deescalate.settings import Settings
     from deescalate.stages import STAGE_GUIDANCE, Stage
@@ -107,7 +107,7 @@ __all__ = [
     "ObligationKind",
     "ObligationState",
     "Pipeline",
-    "PipelineResult",
+    "Plan",
     "Policy",
     "Promise",
     "RateLimited",
@@ -174,7 +174,7 @@ _SOURCES: dict[str, str] = {
     "ObligationKind": "deescalate.obligations",
     "ObligationState": "deescalate.obligations",
     "Pipeline": "deescalate.pipeline",
-    "PipelineResult": "deescalate.pipeline",
+    "Plan": "deescalate.pipeline",
     "Policy": "deescalate.obligations",
     "Promise": "deescalate.promises",
     "RateLimited": "deescalate.errors",

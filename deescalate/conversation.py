@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from deescalate.assessment import Assessment, assess
+from deescalate.assessment import Assessment, Rater, default_assessor
 from deescalate.assessment.result import INCONVENIENCE_SIGNALS
 from deescalate.errors import InputError
+from deescalate.playbook import PlaybookState, advise
 from deescalate.stages import Stage
 
 __all__ = ["Conversation", "ConversationSummary", "Message", "Role", "Trend", "summarize"]
@@ -86,10 +87,11 @@ class ConversationSummary:
     """What a conversation adds up to at its latest message.
 
     ``assessments`` pairs each customer message's index with its assessment. ``steps_shown`` are
-    the playbook steps (``acknowledge``, ``apologize``, ``restate``, ``next-step``) the agent's
+    the step evidence (``acknowledge``, ``apologize``, ``restate``, ``next-step``) the agent's
     public replies have shown since the customer reached the current stage; ``next_step`` is the
-    recommended step (``listen-actively``, ``acknowledge``, ``apologize``, ``restate``, ``solve``,
-    ``handoff``) and ``reason`` says why in one line.
+    playbook's next step (``listen-actively``, ``acknowledge``, ``restate``, ``solve``, or
+    ``handoff`` when the customer asks for someone else; see :mod:`deescalate.playbook`) and
+    ``reason`` says why in one line. ``playbook`` is the state the playbook was read for.
     """
 
     assessments: tuple[tuple[int, Assessment], ...]
@@ -101,6 +103,7 @@ class ConversationSummary:
     reason: str = ""
     repeated: bool = False
     feels_unheard: bool = False
+    playbook: PlaybookState = field(default_factory=lambda: PlaybookState(Stage.CALM))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class ConversationSummary:
         }
 
 
+_BROKEN_PROMISE = "broken-promise"
 _REPEAT_OVERLAP = 0.5
 _STOP = frozenset(
     "i me my you your we our it is are was were the a an and or but to of in on for with this that "
@@ -123,18 +127,25 @@ _STOP = frozenset(
 )
 
 
-def summarize(conversation: Conversation | Sequence[Message]) -> ConversationSummary:
+def summarize(
+    conversation: Conversation | Sequence[Message], *, assessor: Rater | None = None
+) -> ConversationSummary:
     """Assess every customer message and summarize where the conversation stands.
 
     A customer who repeats an earlier message after an agent reply, or says they are not being
-    heard, makes the trend ``escalating`` even when each message alone is mild.
+    heard, makes the trend ``escalating`` even when each message alone is mild. ``assessor``
+    rates the customer's messages (the default assessor when ``None``); the next step comes from
+    :func:`deescalate.playbook.advise`.
     """
     from deescalate.coach.steps import steps_shown
 
     messages = (
         conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)
     )
-    assessed = tuple((i, assess(m.text)) for i, m in enumerate(messages) if m.role is Role.CUSTOMER)
+    rater = default_assessor() if assessor is None else assessor
+    assessed = tuple(
+        (i, rater.assess(m.text)) for i, m in enumerate(messages) if m.role is Role.CUSTOMER
+    )
     if not assessed:
         return ConversationSummary(
             (), Stage.CALM, Stage.CALM, Trend.STEADY, reason="no customer message yet"
@@ -158,17 +169,27 @@ def summarize(conversation: Conversation | Sequence[Message]) -> ConversationSum
             if i > since and m.role is Role.AGENT and m.public
         )
     )
-    step, reason = _next_step(latest, shown, repeated, unheard, assessed)
+    state = PlaybookState.from_evidence(
+        latest.stage,
+        shown,
+        inconvenienced=bool(latest.codes & INCONVENIENCE_SIGNALS),
+        repeated=repeated,
+        unheard=unheard,
+        promise_broken=any(_BROKEN_PROMISE in a.codes for _, a in assessed),
+        wants_handoff=latest.wants_handoff,
+    )
+    advice = advise(state)
     return ConversationSummary(
         assessments=assessed,
         current_stage=latest.stage,
         peak_stage=max(stages),
         trend=trend,
         steps_shown=shown,
-        next_step=step,
-        reason=reason,
+        next_step=advice.action,
+        reason=advice.reason,
         repeated=repeated,
         feels_unheard=unheard,
+        playbook=state,
     )
 
 
@@ -205,46 +226,3 @@ def _escalation_point(assessed: tuple[tuple[int, Assessment], ...]) -> int:
             break
         point = index
     return point - 1
-
-
-def _next_step(
-    latest: Assessment,
-    shown: frozenset[str],
-    repeated: bool,
-    unheard: bool,
-    assessed: tuple[tuple[int, Assessment], ...],
-) -> tuple[str, str]:
-    stage = latest.stage
-    if latest.wants_handoff:
-        return (
-            "handoff",
-            f"{stage} and asking for someone else: offer a supervisor, or say when one will call",
-        )
-    if unheard or repeated:
-        what = "says they are not being heard" if unheard else "is repeating themselves"
-        return (
-            "listen-actively",
-            f"{stage} and {what}: stop solving, listen, and restate what they said",
-        )
-    if stage >= Stage.UPSET and "acknowledge" not in shown:
-        return (
-            "acknowledge",
-            f"{stage} and not yet acknowledged: acknowledge the frustration before solving",
-        )
-    if (
-        stage >= Stage.FRUSTRATED
-        and latest.codes & INCONVENIENCE_SIGNALS
-        and "apologize" not in shown
-    ):
-        return (
-            "apologize",
-            f"{stage} about an inconvenience and no apology yet: apologize, sincerely and without blame",
-        )
-    if stage >= Stage.ANGRY and "restate" not in shown:
-        return (
-            "restate",
-            f"{stage} and the problem not yet restated: restate it in their words and ask if that is correct",
-        )
-    if "next-step" not in shown:
-        return "solve", f"{stage}: give a plan with a time for the next contact"
-    return "solve", f"{stage} with the playbook steps shown: keep the promise you gave, on time"

@@ -184,9 +184,7 @@ def apply_ledger_steps(
             if created:
                 opened.append(obligation.id)
         elif isinstance(step, TicketSolved):
-            follow_up = ledger.open_follow_up(
-                ticket, solved_at=step.at, peak_stage=step.peak_stage
-            )
+            follow_up = ledger.open_follow_up(ticket, solved_at=step.at, peak_stage=step.peak_stage)
             if follow_up is not None and follow_up[1]:
                 opened.append(follow_up[0].id)
     return opened, settled

@@ -43,7 +43,7 @@ class Backoff:
     max_attempts: int = 8
 
     def delay(self, attempts: int, retry_after: float | None = None) -> timedelta:
-        wait = min(self.cap, self.base * (2 ** max(0, attempts - 1)))
+        wait = min(self.cap, self.base * (1 << min(max(0, attempts - 1), 30)))
         if retry_after is not None:
             wait = max(wait, timedelta(seconds=retry_after))
         return wait
@@ -117,7 +117,9 @@ class Outbox:
             log.info("outbox %s on %s: already written", entry.key, entry.ticket)
         else:
             stats.written += 1
-            log.info("outbox %s on %s: written in %d call(s)", entry.key, entry.ticket, applied.calls)
+            log.info(
+                "outbox %s on %s: written in %d call(s)", entry.key, entry.ticket, applied.calls
+            )
 
     def _fail(
         self,

@@ -261,7 +261,32 @@ class Pipeline:
             return self._plan_agent_reply(key, ticket, comment)
         return Plan(event.ref, key, reason="an internal or system comment")
 
-    def _plan_customer(self, key: str, ticket: Ticket, comment: Comment, index: int) -> Plan:
+    def plan_ticket(self, ticket: Ticket) -> Plan:
+        """A whole ticket at once, as a backfill sees it: the tags its conversation calls for (no
+        note), and the ledger steps of every comment in order, then its solve."""
+        steps: list[LedgerStep] = []
+        change = TicketChange()
+        stage = None
+        for index, comment in enumerate(ticket.comments):
+            if find_note_marker(comment.body) is not None:
+                continue
+            if comment.author_role is AuthorRole.CUSTOMER:
+                planned = self._plan_customer("", ticket, comment, index, with_note=False)
+                change, stage = planned.change, planned.stage
+                steps += planned.ledger
+            elif comment.author_role is AuthorRole.AGENT and comment.public:
+                steps += self._plan_agent_reply("", ticket, comment).ledger
+        if ticket.status.lower() in SOLVED_STATUSES and ticket.updated_at is not None:
+            peak = self._summary(ticket.comments, ticket).peak_stage
+            steps.append(TicketSolved(ticket.updated_at, peak))
+        last = ticket.comments[-1].id if ticket.comments else "none"
+        raw = f"{ticket.ref}|backfill|{last}"
+        key = "backfill-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+        return Plan(ticket.ref, key, change=change, ledger=tuple(steps), stage=stage)
+
+    def _plan_customer(
+        self, key: str, ticket: Ticket, comment: Comment, index: int, *, with_note: bool = True
+    ) -> Plan:
         upto = (*ticket.comments[:index], comment)
         summary = self._summary(upto, ticket)
         latest = summary.assessments[-1][1]
@@ -277,7 +302,7 @@ class Pipeline:
         new_routing = routing - ticket.tags
         rose = stage >= Stage.UPSET and (earlier is None or stage > earlier)
         note = None
-        if rose or new_routing:
+        if with_note and (rose or new_routing):
             note = self._note(ticket, upto, summary, latest)
         add = ({wanted} | routing) - ticket.tags
         change = TicketChange(add_tags=add, remove_tags=stale, note=note)
@@ -319,7 +344,8 @@ class Pipeline:
         evidence = _evidence(latest)
         if evidence:
             lines += ["", "Evidence in their latest message:", *evidence]
-        lines += ["", f"Next step: {summary.next_step}. {summary.reason}".rstrip()]
+        why = f" ({summary.reason})" if summary.reason else ""
+        lines += ["", f"Next step: {summary.next_step}{why}."]
         wording = self._wording(ticket, upto)
         if wording:
             lines += ["", "Suggested wording (edit before sending):", *wording]
@@ -349,9 +375,7 @@ class Pipeline:
         return [_suggestion_line(s) for s in suggestions if s.text][:_SUGGESTIONS_SHOWN]
 
     def _findings_on_last_reply(self, upto: Sequence[Comment]) -> list[str]:
-        replies = [
-            i for i, c in enumerate(upto) if c.author_role is AuthorRole.AGENT and c.public
-        ]
+        replies = [i for i, c in enumerate(upto) if c.author_role is AuthorRole.AGENT and c.public]
         if not replies:
             return []
         last = replies[-1]
@@ -382,11 +406,15 @@ def plan_key(event: TicketEvent) -> str:
 def _locate(event: TicketEvent, ticket: Ticket) -> tuple[Comment | None, int]:
     """The event's comment as the ticket shows it, and its index (the event's own if absent)."""
     wanted = event.comment
-    for index, comment in enumerate(ticket.comments):
-        if wanted is not None and comment.id == wanted.id:
-            return comment, index
     if wanted is None:
+        # Some deliveries only say "a comment was added" (a trigger's body): read the latest one.
+        for index in range(len(ticket.comments) - 1, -1, -1):
+            if find_note_marker(ticket.comments[index].body) is None:
+                return ticket.comments[index], index
         return None, -1
+    for index, comment in enumerate(ticket.comments):
+        if comment.id == wanted.id:
+            return comment, index
     # The helpdesk has not shown it yet (eventual consistency): read it after the others.
     return wanted, len(ticket.comments)
 

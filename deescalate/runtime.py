@@ -70,7 +70,9 @@ def open_ledger_store(url: str, *, must_exist: bool = False) -> Store:
     """Open the store at ``url``; with ``must_exist`` a SQLite file that is not there is an
     error instead of a new empty database (read commands use this)."""
     if must_exist:
-        path = url.removeprefix("sqlite:///") if "://" not in url or url.startswith("sqlite:") else ""
+        path = (
+            url.removeprefix("sqlite:///") if "://" not in url or url.startswith("sqlite:") else ""
+        )
         if path not in ("", ":memory:") and not Path(path).exists():
             raise StoreError(f"no ledger at {path}: check --db or DEESCALATE_DATABASE_URL")
     return open_store(url)

@@ -72,7 +72,15 @@ class Settings(BaseSettings):
         return Assessor(self.extra_packs, acronyms=self.acronyms, max_chars=self.max_chars)
 
     def coach(self) -> Coach:
-        """A :class:`~deescalate.coach.Coach` with the team's packs and disabled rules."""
+        """A :class:`~deescalate.coach.Coach` with the team's packs and disabled rules.
+
+        The customer's words are rated by :meth:`assessor`, with the team's signal packs.
+        """
         from deescalate.coach import Coach
 
-        return Coach(self.coach_packs, disabled=self.disabled_rules, acronyms=self.acronyms)
+        return Coach(
+            self.coach_packs,
+            disabled=self.disabled_rules,
+            acronyms=self.acronyms,
+            assessor=self.assessor(),
+        )

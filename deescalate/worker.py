@@ -174,7 +174,9 @@ class Worker:
                 priority=Priority.parse(policy.escalate_priority)
                 if policy.escalate_priority
                 else None,
-                note=self._note("broken-promise-note", obligation) if policy.escalate_note else None,
+                note=self._note("broken-promise-note", obligation)
+                if policy.escalate_note
+                else None,
             )
         if obligation.kind is ObligationKind.FOLLOW_UP:
             return TicketChange(

@@ -8,6 +8,7 @@ from deescalate.assessment.assessor import (
     assess_many,
     default_assessor,
 )
+from deescalate.assessment.rater import Rater
 from deescalate.assessment.result import Assessment, Cue, Signal
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Assessor",
     "Cue",
     "Detector",
+    "Rater",
     "ScoringWeights",
     "Signal",
     "assess",

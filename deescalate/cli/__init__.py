@@ -15,6 +15,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS = (
     "deescalate.cli.adapters_cmd",
     "deescalate.cli.assess_cmd",
+    "deescalate.cli.backfill_cmd",
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",
     "deescalate.cli.inbox_cmd",
@@ -25,6 +26,7 @@ COMMANDS = (
     "deescalate.cli.packs_cmd",
     "deescalate.cli.promises_cmd",
     "deescalate.cli.serve_cmd",
+    "deescalate.cli.setup_cmd",
     "deescalate.cli.worker_cmd",
 )
 

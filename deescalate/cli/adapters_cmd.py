@@ -30,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
     rows: list[dict[str, str | None]] = []
     for record in discover_helpdesks():
         try:
-            missing = missing_members(load_helpdesk(record.name))
+            gaps = missing_members(load_helpdesk(record.name))
             status = (
                 "ok: implements the Helpdesk protocol"
-                if not missing
-                else f"loads, but does not implement the Helpdesk protocol (missing: {', '.join(missing)})"
+                if not gaps
+                else f"loads, but does not implement the Helpdesk protocol (missing: {', '.join(gaps)})"
             )
         except ConfigurationError as exc:
             status = f"fails to load: {exc.__cause__ or exc}"

@@ -23,7 +23,9 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
         "postgresql://... (default: $DEESCALATE_DATABASE_URL, else deescalate.db)",
     )
     parser.add_argument(
-        "--tz", default=None, help="the business calendar's IANA time zone (default: $DEESCALATE_TIMEZONE, else UTC)"
+        "--tz",
+        default=None,
+        help="the business calendar's IANA time zone (default: $DEESCALATE_TIMEZONE, else UTC)",
     )
 
 
@@ -80,7 +82,9 @@ def parse_now(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise CliInputError(f"--now needs an ISO 8601 time such as 2026-03-02T15:00+01:00, not {text!r}") from exc
+        raise CliInputError(
+            f"--now needs an ISO 8601 time such as 2026-03-02T15:00+01:00, not {text!r}"
+        ) from exc
     if moment.tzinfo is None:
         raise CliInputError(f"--now needs a time-zone offset, e.g. {text}+00:00")
     return moment

@@ -340,11 +340,21 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from deescalate.macros.export import to_jira_text, to_zendesk
+    from deescalate.macros.export import to_jira_text
 
     library = _library(args)
-    if args.to == "zendesk":
-        write_json({"macros": to_zendesk(library, language=args.language)}, indent=2)
-    else:
+    if args.to == "jira":
         sys.stdout.write(to_jira_text(library, language=args.language))
+        return 0
+    # The helpdesk's own macro format belongs to its adapter, found like any other plugin.
+    from deescalate.errors import ConfigurationError
+    from deescalate.plugins import load_helpdesk
+
+    try:
+        export = getattr(load_helpdesk(args.to), "export_macros", None)
+    except ConfigurationError as exc:
+        raise CliInputError(str(exc)) from exc
+    if export is None:
+        raise CliInputError(f"the {args.to} adapter cannot export macros")
+    write_json({"macros": export(library, language=args.language)}, indent=2)
     return 0

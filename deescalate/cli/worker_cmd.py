@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
             )
             return 0
         worker.install_signal_handlers()
+        log.info("worker %s started", worker.worker_id)
         while not worker.stopping:
             stats = runtime.run_once(args.batch)
             if not (stats.inbox.done or stats.outbox.written or stats.obligations):
                 worker.wait(args.poll)
+        log.info("worker %s stopped: %s", worker.worker_id, worker.stats)
     return 0

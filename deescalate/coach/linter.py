@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deescalate.assessment import default_assessor
+from deescalate.assessment import Rater, default_assessor
 from deescalate.assessment.detectors import (
     DEFAULT_ACRONYMS,
     PunctuationDetector,
@@ -29,6 +29,7 @@ from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
 from deescalate.once import once
 from deescalate.phrases import find_all
+from deescalate.playbook import LOWEST_FLAGGED_STAGE, PlaybookState, advise
 from deescalate.stages import Stage
 from deescalate.text import decode_text, prepared_if_changed
 
@@ -52,8 +53,11 @@ class CustomerContext:
     text: str
 
     @classmethod
-    def of(cls, customer: Customer) -> CustomerContext | None:
-        """The context of a customer message, or of a conversation's unanswered messages."""
+    def of(cls, customer: Customer, assessor: Rater | None = None) -> CustomerContext | None:
+        """The context of a customer message, or of a conversation's unanswered messages.
+
+        ``assessor`` rates the customer's words (the default assessor when ``None``).
+        """
         if customer is None:
             return None
         if isinstance(customer, str):
@@ -63,8 +67,8 @@ class CustomerContext:
             texts = _unanswered(messages)
         if not any(t.strip() for t in texts):
             return None
-        assessor = default_assessor()
-        results = [assessor.assess(text) for text in texts]
+        rater = default_assessor() if assessor is None else assessor
+        results = [rater.assess(text) for text in texts]
         return cls(
             stage=max(r.stage for r in results),
             codes=frozenset(code for r in results for code in r.codes),
@@ -98,7 +102,9 @@ class Coach:
         builtin: bool = True,
         disabled: Iterable[str] = (),
         acronyms: Iterable[str] = (),
+        assessor: Rater | None = None,
     ) -> None:
+        self.assessor = assessor
         self.rule_set: RuleSet = load_rule_set(
             [*(builtin_coach_pack_paths() if builtin else []), *packs]
         )
@@ -116,8 +122,13 @@ class Coach:
         """Every loaded rule by name."""
         return dict(self.rule_set.rules)
 
-    def lint(self, draft: str | bytes, customer: Customer = None) -> list[Finding]:
-        """Findings for ``draft``, sorted by position; see :func:`lint_reply`."""
+    def lint(
+        self, draft: str | bytes, customer: Customer = None, *, assessor: Rater | None = None
+    ) -> list[Finding]:
+        """Findings for ``draft``, sorted by position; see :func:`lint_reply`.
+
+        ``assessor`` rates the customer's words for this call, in place of the coach's own.
+        """
         # plain ASCII is its own decoding: no call for the commonest draft
         if isinstance(draft, str) and draft.isascii():
             original = draft
@@ -129,7 +140,11 @@ class Coach:
         body = original if prepared is None else prepared.text
         if not body or body.isspace():
             return []
-        context = None if customer is None else CustomerContext.of(customer)
+        context = (
+            None
+            if customer is None
+            else CustomerContext.of(customer, assessor if assessor is not None else self.assessor)
+        )
         quotes = SpanCover.of(quoted_spans(body))
         hits = self._phrase_hits(body, context, quotes)
         if self._shouting_rule is not None:
@@ -230,19 +245,16 @@ class Coach:
         return hits
 
     def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
-        if context is None or context.stage < Stage.FRUSTRATED:
-            return []
-        shown = steps_shown(body)
-        due: list[str] = []
-        if context.codes & INCONVENIENCE_SIGNALS and "apologize" not in shown:
-            due.append("missing-apology")
-        if context.stage >= Stage.UPSET and not shown & {"acknowledge", "apologize"}:
-            due.append("missing-acknowledgement")
-        if context.stage >= Stage.ANGRY and "restate" not in shown:
-            due.append("missing-restatement")
-        if context.stage >= Stage.UPSET and "next-step" not in shown:
-            due.append("missing-next-step")
-        return [rule for name in due if (rule := self._enabled(name)) is not None]
+        """The absence rules the playbook flags for a reply to this customer that shows ``body``."""
+        if context is None or context.stage < LOWEST_FLAGGED_STAGE:
+            return []  # nothing is flagged: no need to look for the steps the draft shows
+        state = PlaybookState.from_evidence(
+            context.stage,
+            steps_shown(body),
+            inconvenienced=bool(context.codes & INCONVENIENCE_SIGNALS),
+        )
+        due = advise(state).flagged_rules
+        return [rule for name in sorted(due) if (rule := self._enabled(name)) is not None]
 
 
 # Builds a Finding without the Python-level __new__ a named tuple has: one per finding, on the
@@ -288,17 +300,21 @@ def default_coach() -> Coach:
     return Coach()
 
 
-def lint_reply(draft: str | bytes, customer: Customer = None) -> list[Finding]:
+def lint_reply(
+    draft: str | bytes, customer: Customer = None, *, assessor: Rater | None = None
+) -> list[Finding]:
     """Judge an agent's draft reply against the playbook.
 
     ``customer`` is the customer message being answered, or a conversation (its customer messages
     after the agent's last public reply are what the draft answers). The absence rules
     (``missing-apology``, ``missing-acknowledgement``, ``missing-restatement``,
     ``missing-next-step``) apply only when the customer's stage and words call for them, so
-    without ``customer`` only what is wrong in the draft itself is reported. Findings are sorted
-    by position and never duplicated.
+    without ``customer`` only what is wrong in the draft itself is reported; which of them apply
+    is read from the playbook (:mod:`deescalate.playbook`). ``assessor`` rates the customer's
+    words (the default assessor when ``None``). Findings are sorted by position and never
+    duplicated.
     """
-    return default_coach().lint(draft, customer)
+    return default_coach().lint(draft, customer, assessor=assessor)
 
 
 __all__ += ["Severity", "default_coach"]

@@ -1,18 +1,17 @@
-"""Which macro fits now: ranked by the conversation's stage and the playbook steps still missing.
+"""Which macro fits now: the playbook's answer for the conversation, as macros.
 
-The ranking follows the playbook (taxonomy.md section 3) and the follow-through obligations,
-using the steps :func:`~deescalate.conversation.summarize` says the agent's replies have shown
-since the customer reached the current stage (its ``next-step`` counts as ``solve``):
+The ranking is read from :func:`deescalate.playbook.advise` (taxonomy.md section 3, and the
+follow-through obligations of section 5), for the state
+:func:`~deescalate.conversation.summarize` finds, so it agrees with the conversation's next step
+and the reply coach:
 
-- a broken promise comes first: on a solved ticket, the apology for the missed follow-through;
-  on an open one, the overdue update (even without a resolution), then the apology;
-- an upset, angry or irate customer whose feelings no reply has acknowledged gets the
-  acknowledgement before anything else; an apology follows when none was given;
-- an angry customer (or one who says they are not heard) gets the restatement, so they can
-  confirm the problem was understood;
-- a request for a supervisor gets the handoff;
-- an open ticket with no next step yet gets the hold-or-callback offer;
-- a solved ticket that reached ``upset`` or worse gets the follow-up check.
+- a request for a supervisor gets the handoff first;
+- then one macro per row of the playbook still missing, in the table's order: the acknowledgement
+  for a customer who is not heard or repeats themselves, the overdue update for a broken promise,
+  the acknowledgement and the apology, the restatement, the hold-or-callback offer; once every
+  row is shown, the follow-through update (keep the promise you gave);
+- a solved ticket leaves out what restates or plans and gets the follow-up check;
+- an irate customer who did not ask is offered a supervisor last.
 
 Each :class:`~deescalate.macros.models.Suggestion` carries the rendered text and the reason. A
 macro that cannot be rendered because values are unknown (an update's ``status``, say) is still
@@ -27,11 +26,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from deescalate.assessment import Rater
 from deescalate.conversation import Conversation, ConversationSummary, summarize
 from deescalate.errors import InputError, MissingValuesError
-from deescalate.macros.models import MACRO_NAMES, MacroValues, Suggestion, Variant
+from deescalate.macros.models import MacroValues, Suggestion, Variant
 from deescalate.macros.render import render_template
 from deescalate.macros.restatement import find_problem
+from deescalate.playbook import KEEP_THE_PROMISE, PlaybookState, Step, advise
 from deescalate.stages import Stage
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def suggest_macros(
     library: MacroLibrary | None = None,
     seed: str | None = None,
     limit: int | None = None,
+    assessor: Rater | None = None,
 ) -> tuple[Suggestion, ...]:
     """Rank the library's macros for ``conversation``, best first, rendered for the customer.
 
@@ -75,12 +77,13 @@ def suggest_macros(
     A customer message with the ``broken-promise`` signal counts as a broken promise too.
     A locale whose language has no macros at all is an :class:`~deescalate.errors.InputError`;
     a macro missing in that language (a team's English-only macro, say) is left out.
-    ``seed`` (a ticket id, say) varies the wording between tickets, reproducibly.
+    ``seed`` (a ticket id, say) varies the wording between tickets, reproducibly. ``assessor``
+    rates the customer's messages (the default assessor when ``None``).
     """
     from deescalate.macros.library import MacroLibrary, language_of
 
     library = library or MacroLibrary.default()
-    summary = summarize(conversation)
+    summary = summarize(conversation, assessor=assessor)
     values = _fill_values(conversation, values or MacroValues(), broken_promises)
     picks = _rank(summary, solved=solved, broken=bool(broken_promises))
     language = language_of(values.locale)
@@ -89,6 +92,8 @@ def suggest_macros(
         raise InputError(f"no macros in {values.locale!r} (languages: {known})")
     suggestions: list[Suggestion] = []
     for pick in picks:
+        if limit is not None and 0 <= limit <= len(suggestions):
+            break  # rendering is most of the work: no more than asked for
         if not library.has(pick.macro, language):
             continue
         macro = library.get(pick.macro, language)
@@ -118,133 +123,70 @@ def _fill_values(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _State:
-    """What the ranking looks at: stages, steps shown, signals, and the ticket's status."""
-
-    stage: Stage
-    peak: Stage
-    steps: frozenset[str]
-    latest: frozenset[str]
-    solved: bool
-    broken: bool
-
-
-def _normalized(steps: frozenset[str]) -> frozenset[str]:
-    """The tracker's step names, with ``next-step`` read as the playbook's ``solve``."""
-    return steps | {"solve"} if "next-step" in steps else steps
-
-
-def _state(summary: ConversationSummary, *, solved: bool, broken: bool) -> _State:
-    latest = summary.assessments[-1][1].codes if summary.assessments else frozenset()
-    if summary.feels_unheard:
-        latest |= {"feels-unheard"}
-    ever = frozenset(code for _, a in summary.assessments for code in a.codes)
-    return _State(
-        stage=summary.current_stage,
-        peak=summary.peak_stage,
-        steps=_normalized(summary.steps_shown),
-        latest=latest,
-        solved=solved,
-        broken=broken or "broken-promise" in ever,
-    )
+# A solved ticket needs no restatement and no plan: the problem is behind them.
+_SOLVED_SKIPS = frozenset({Step.RESTATE, Step.SOLVE})
+_SCORE_STEP = 0.05
 
 
 def _rank(summary: ConversationSummary, *, solved: bool, broken: bool) -> list[_Pick]:
-    state = _state(summary, solved=solved, broken=broken)
-    picks = [*_promise_picks(state), *_feeling_picks(state), *_progress_picks(state)]
-    order = {name: i for i, name in enumerate(MACRO_NAMES)}
-    return sorted(picks, key=lambda p: (-p.score, order.get(p.macro, len(order))))
+    """The playbook's answer as macros: its next row first, then the rest in the table's order.
 
-
-_BROKEN = frozenset({"broken-promise"})
-
-
-def _promise_picks(state: _State) -> list[_Pick]:
-    """A broken promise: the apology on a solved ticket, else the overdue update first."""
-    if not state.broken:
-        return []
-    if state.solved:
-        why = "the ticket is solved but a promise to the customer was broken"
-        return [
+    A broken promise (from the ledger, or in the customer's words) is a fact the playbook reads;
+    a solved ticket leaves out what restates or plans, and adds the follow-up check. Scores fall
+    by 0.05 a place: they order the suggestions.
+    """
+    state = summary.playbook
+    if broken and not state.promise_broken:
+        state = replace(state, promise_broken=True)
+    advice = advise(state)
+    situations = _situations(state, solved=solved)
+    picks: list[_Pick] = []
+    if advice.handoff:
+        picks.append(_Pick("handoff", 0.0, advice.reason))
+    for need in advice.missing or (KEEP_THE_PROMISE,):
+        if solved and need.step in _SOLVED_SKIPS:
+            continue
+        picks.append(
             _Pick(
-                "apology",
-                1.0,
-                f"{why}: apologize for the missed follow-through",
-                _BROKEN | {"solved"},
+                need.macro, 0.0, need.reason(state.stage), situations.get(need.macro, frozenset())
             )
-        ]
-    why = "a promise to the customer was broken"
-    picks = [
-        _Pick(
-            "follow-through-update",
-            0.95,
-            f"{why}: give the update now, even without a resolution",
-            _BROKEN,
         )
+    if solved:
+        picks.append(_follow_up_check(summary.peak_stage))
+    if advice.offer_handoff and not advice.handoff:
+        why = f"{state.stage}: offer a supervisor if the next reply does not help"
+        picks.append(_Pick("handoff", 0.0, why))
+    unique: dict[str, _Pick] = {}
+    for pick in picks:
+        unique.setdefault(pick.macro, pick)  # a macro serving two rows keeps the first reason
+    return [
+        replace(pick, score=round(1.0 - _SCORE_STEP * place, 2))
+        for place, pick in enumerate(unique.values())
     ]
-    if "apologize" not in state.steps:
-        picks.append(_Pick("apology", 0.9, f"{why} and no reply has apologized for it", _BROKEN))
-    return picks
 
 
-def _feeling_picks(state: _State) -> list[_Pick]:
-    """Acknowledge, apologize and restate for a customer whose feelings are not yet met."""
-    stage, steps, picks = state.stage, state.steps, []
-    unheard = "feels-unheard" in state.latest
-    if stage >= Stage.FRUSTRATED and "acknowledge" not in steps:
-        score = 0.97 if stage >= Stage.ANGRY else 0.85 if stage >= Stage.UPSET else 0.6
-        why = f"the customer is {stage} and no reply has acknowledged how they feel"
-        picks.append(
-            _Pick(
-                "acknowledgement",
-                score,
-                why,
-                frozenset({"feels-unheard"}) if unheard else frozenset(),
-            )
-        )
-    if not state.broken and stage >= Stage.UPSET and "apologize" not in steps:
-        why = f"the customer is {stage} and has had no apology"
-        picks.append(_Pick("apology", 0.7, f"{why}; regret for the trouble admits no fault"))
-    if not state.solved and "restate" not in steps:
-        if unheard:
-            why = "the customer says they are not being heard: restate the problem in their words"
-            picks.append(_Pick("restatement", 0.9, f"{why} and ask them to confirm it"))
-        elif stage >= Stage.ANGRY:
-            why = f"the customer is {stage}: restate the problem and verify it before solving"
-            picks.append(_Pick("restatement", 0.8, why))
-        else:
-            picks.append(_Pick("restatement", 0.5, "no reply has restated the problem yet"))
-    return picks
+def _situations(state: PlaybookState, *, solved: bool) -> dict[str, frozenset[str]]:
+    """The situations each macro's variants are chosen for."""
+    broken = frozenset({"broken-promise"}) if state.promise_broken else frozenset()
+    solved_set = frozenset({"solved"}) if solved else frozenset()
+    unheard = state.unheard or state.repeated
+    return {
+        "acknowledgement": frozenset({"feels-unheard"}) if unheard else frozenset(),
+        "apology": broken | solved_set if broken else frozenset(),
+        "follow-through-update": broken,
+        "follow-up-check": frozenset({"solved"}),
+    }
 
 
-def _progress_picks(state: _State) -> list[_Pick]:
-    """Handoff, a next step on an open ticket, and the follow-up check on a solved one."""
-    picks = []
-    if "asks-for-manager" in state.latest:
-        picks.append(_Pick("handoff", 0.92, "the customer asks for a supervisor or someone else"))
-    elif state.stage is Stage.IRATE:
-        why = "the customer is irate: offer a supervisor if the next reply does not help"
-        picks.append(_Pick("handoff", 0.55, why))
-    if not state.solved and not state.broken and "solve" not in state.steps:
-        why = "no reply has given a next step yet: offer to keep working while they wait"
-        picks.append(_Pick("hold-or-callback", 0.45, f"{why}, or to contact them back"))
-    if state.solved:
-        upset = state.peak >= Stage.UPSET
-        why = (
-            f"the ticket was solved after the customer reached {state.peak}"
-            if upset
-            else ("the ticket is solved")
-        )
-        picks.append(
-            _Pick(
-                "follow-up-check",
-                0.8 if upset else 0.4,
-                f"{why}: check that the fix has held",
-                frozenset({"solved"}),
-            )
-        )
-    return picks
+def _follow_up_check(peak: Stage) -> _Pick:
+    """On a solved ticket: check that the fix has held (owed when it reached ``upset``)."""
+    if peak >= Stage.UPSET:
+        why = f"the ticket was solved after the customer reached {peak}"
+    else:
+        why = "the ticket is solved"
+    return _Pick(
+        "follow-up-check", 0.0, f"{why}: check that the fix has held", frozenset({"solved"})
+    )
 
 
 def _candidates(

@@ -176,6 +176,17 @@ MIGRATIONS: tuple[tuple[int, tuple[str | DialectStatement, ...]], ...] = (
             DialectStatement("postgresql", "ALTER TABLE outbox SET (fillfactor = 80)"),
         ),
     ),
+    (
+        5,
+        (
+            # Named cursors of long jobs (a backfill's export position), to resume after a stop.
+            """CREATE TABLE checkpoints (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )""",
+        ),
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -516,6 +527,25 @@ class SQLStore(SQLQueues):
             for state, count in cursor.fetchall():
                 counts[_STATES[state]] = int(count)
         return counts
+
+    def get_checkpoint(self, name: str) -> str | None:
+        """The value stored under ``name``, or None."""
+        with self._transaction() as cursor:
+            cursor.execute(self._sql("SELECT value FROM checkpoints WHERE name = ?"), (name,))
+            row = cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    def set_checkpoint(self, name: str, value: str, at: datetime) -> None:
+        """Store ``value`` under ``name``, replacing what was there."""
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql(
+                    "INSERT INTO checkpoints (name, value, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                    "updated_at = excluded.updated_at"
+                ),
+                (name, value, to_micros(at)),
+            )
 
     def dispatch_count(self, obligation_id: str) -> int:
         """How many tasks were recorded as dispatched for the obligation."""

@@ -154,12 +154,13 @@ class _State:
     dispatches: set[tuple[str, Task]] = field(default_factory=set)
     inbox: _Queue[InboxEntry] = field(default_factory=_Queue)
     outbox: _Queue[OutboxEntry] = field(default_factory=_Queue)
+    checkpoints: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> _State:
         # Values are immutable, so copying the containers is a full snapshot.
         return _State(
             dict(self.obligations), dict(self.ids_by_key), dict(self.events),
-            set(self.dispatches), self.inbox.copy(), self.outbox.copy(),
+            set(self.dispatches), self.inbox.copy(), self.outbox.copy(), dict(self.checkpoints),
         )  # fmt: skip
 
 
@@ -437,6 +438,17 @@ class MemoryStore:
         """Inbox entries, oldest first, optionally of one state."""
         with self._locked() as held:
             return held.inbox.listed(state, None, limit)
+
+    def get_checkpoint(self, name: str) -> str | None:
+        """The value stored under ``name``, or None."""
+        with self._locked() as state:
+            return state.checkpoints.get(name)
+
+    def set_checkpoint(self, name: str, value: str, at: datetime) -> None:
+        """Store ``value`` under ``name``, replacing what was there."""
+        _utc(at)
+        with self._locked() as state:
+            state.checkpoints[name] = value
 
     def inbox_counts(self) -> dict[EntryState, int]:
         """How many inbox entries are in each state (every state present)."""

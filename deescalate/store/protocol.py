@@ -114,6 +114,14 @@ class Store(Protocol):
 
     # --- inbox -------------------------------------------------------------------------------------
 
+    def get_checkpoint(self, name: str) -> str | None:
+        """The value stored under ``name`` (a long job's resume point), or None."""
+        ...
+
+    def set_checkpoint(self, name: str, value: str, at: datetime) -> None:
+        """Store ``value`` under ``name``, replacing what was there."""
+        ...
+
     def inbox_add(self, delivery: Delivery, *, ticket: str | None, at: datetime) -> bool:
         """Queue a delivery; False (and nothing changes) when its ``(system, id)`` is stored."""
         ...

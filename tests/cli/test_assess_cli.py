@@ -123,7 +123,8 @@ def test_adapters_lists_installed_adapters(capsys: pytest.CaptureFixture[str]) -
     names = {row["name"]: row for row in data["installed"]}
     assert {"zendesk", "jira"} <= set(names)
     assert names["zendesk"]["distribution"] == "deescalate-zendesk"
-    assert names["zendesk"]["status"] == "ok"
+    assert names["zendesk"]["status"] == "ok: implements the Helpdesk protocol"
+    assert names["jira"]["status"] == "ok: implements the Helpdesk protocol"
 
 
 def test_help_everywhere() -> None:

@@ -120,7 +120,7 @@ def test_worker_once_handles_due_work(tmp_path: Path) -> None:
     evening defers the reminder to the next opening instead of dispatching it.
     """
     db, ob_id = seeded(tmp_path)
-    done = run_cli("worker", "--db", str(db), "--once", "--outside-hours")
+    done = run_cli("worker", "--db", str(db), "--helpdesk", "fake", "--once", "--outside-hours")
     assert done.returncode == 0, done.stderr
     store = SQLiteStore(db)
     history = [event.kind for event in store.get(ob_id).history]
@@ -133,7 +133,13 @@ def test_outside_hours_comes_from_the_environment(tmp_path: Path) -> None:
     """DEESCALATE_REMIND_OUTSIDE_HOURS=true has the same effect as --outside-hours."""
     db, ob_id = seeded(tmp_path)
     done = run_cli(
-        "worker", "--db", str(db), "--once", env={"DEESCALATE_REMIND_OUTSIDE_HOURS": "true"}
+        "worker",
+        "--db",
+        str(db),
+        "--helpdesk",
+        "fake",
+        "--once",
+        env={"DEESCALATE_REMIND_OUTSIDE_HOURS": "true"},
     )
     assert done.returncode == 0, done.stderr
     store = SQLiteStore(db)
@@ -159,3 +165,55 @@ def test_bad_setting_exits_2_naming_it() -> None:
     done = run_cli("lint", stdin="hi", env={"DEESCALATE_DISABLED_RULES": "not json"})
     assert done.returncode == 2
     assert "DEESCALATE_DISABLED_RULES" in done.stderr
+
+
+def test_worker_needs_a_helpdesk(tmp_path: Path) -> None:
+    """worker without --helpdesk refuses to run instead of marking reminders sent to nowhere."""
+    db, _ = seeded(tmp_path)
+    done = run_cli("worker", "--db", str(db), "--once")
+    assert done.returncode == 2
+    assert "--helpdesk" in done.stderr
+
+
+def test_read_commands_refuse_a_ledger_that_does_not_exist(tmp_path: Path) -> None:
+    """obligations list on a missing file says so and creates nothing."""
+    missing = tmp_path / "nope.db"
+    done = run_cli("obligations", "list", "--db", str(missing))
+    assert done.returncode == 2
+    assert "no ledger at" in done.stderr
+    assert not missing.exists()
+
+
+def test_an_unreadable_store_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A ledger path inside a missing folder fails with one line, no traceback, in the worker too."""
+    bad = tmp_path / "no-such-dir" / "ledger.db"
+    done = run_cli("worker", "--db", str(bad), "--helpdesk", "fake", "--once")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_number_setting_exits_2_in_every_command() -> None:
+    """DEESCALATE_MAX_CHARS=abc is refused, naming the variable, even by assess."""
+    done = run_cli("assess", stdin="hello", env={"DEESCALATE_MAX_CHARS": "abc"})
+    assert done.returncode == 2
+    assert "DEESCALATE_MAX_CHARS" in done.stderr
+
+
+def test_extra_packs_apply_to_assess(tmp_path: Path) -> None:
+    """DEESCALATE_EXTRA_PACKS reaches deescalate assess."""
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "pack: team\nrules:\n  - id: team-portal\n    kind: phrases\n    signal: repeat-contact\n"
+        '    weight: 1.5\n    phrases: ["portal is down again"]\n',
+        encoding="utf-8",
+    )
+    done = run_cli(
+        "assess",
+        "--format",
+        "json",
+        stdin="The portal is down again.",
+        env={"DEESCALATE_EXTRA_PACKS": json.dumps([str(pack)])},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "repeat-contact" in {s["code"] for s in json.loads(done.stdout)["signals"]}

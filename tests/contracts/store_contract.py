@@ -72,6 +72,23 @@ class StoreContract(QueueContract):
         """A new store is at the latest schema version."""
         assert store.schema_version() == LATEST_VERSION
 
+    def test_checkpoints_are_stored_and_replaced(self, store: Store) -> None:
+        """A named checkpoint reads back, is replaced by a later value, and others stay apart."""
+        assert store.get_checkpoint("backfill:x") is None
+        store.set_checkpoint("backfill:x", "cursor-1", NOW)
+        store.set_checkpoint("backfill:x", "cursor-2", NOW + timedelta(minutes=1))
+        store.set_checkpoint("backfill:y", "other", NOW)
+        assert store.get_checkpoint("backfill:x") == "cursor-2"
+        assert store.get_checkpoint("backfill:y") == "other"
+
+    def test_a_checkpoint_in_a_failed_atomic_block_is_not_kept(self, store: Store) -> None:
+        """A checkpoint written inside an atomic block that fails is rolled back with it."""
+        store.set_checkpoint("job", "before", NOW)
+        with pytest.raises(RuntimeError), store.atomic():
+            store.set_checkpoint("job", "after", NOW)
+            raise RuntimeError("crash")
+        assert store.get_checkpoint("job") == "before"
+
     def test_add_and_get_round_trip(self, store: Store) -> None:
         """What goes in comes back, times as aware UTC datetimes."""
         original = make()

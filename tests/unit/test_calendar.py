@@ -1,4 +1,4 @@
-"""Business calendars: opening hours, holidays, daylight saving and Zendesk schedules."""
+"""Business calendars: opening hours, holidays and daylight saving."""
 
 from __future__ import annotations
 
@@ -78,46 +78,6 @@ def test_clamp_to_open_never_fires_when_closed() -> None:
     """A reminder time at night moves to the next opening."""
     assert BERLIN.clamp_to_open(at("2026-03-03T22:00")) == at("2026-03-04T09:00")
     assert BERLIN.clamp_to_open(at("2026-03-03T10:00")) == at("2026-03-03T10:00")
-
-
-def test_zendesk_schedule_with_rails_time_zone() -> None:
-    """Intervals in minutes from Sunday 00:00 and a Rails zone name become a calendar."""
-    schedule = {
-        "time_zone": "Eastern Time (US & Canada)",
-        "intervals": [
-            {"start_time": 1980 + 1440 * d, "end_time": 2460 + 1440 * d} for d in range(5)
-        ]
-        + [{"start_time": 8640, "end_time": 8880}],  # Saturday 00:00-04:00
-    }
-    calendar = BusinessCalendar.from_zendesk_schedule(schedule)
-    assert calendar.zone.key == "America/New_York"
-    assert calendar.hours[0] == ((time(9), time(17)),)
-    assert calendar.hours[5] == ((time(0), time(4)),)
-    assert calendar.is_open(at("2026-03-07T03:00", "America/New_York"))
-
-
-def test_zendesk_interval_across_midnight_is_split() -> None:
-    """An interval from Monday 22:00 to Tuesday 02:00 opens both days."""
-    calendar = BusinessCalendar.from_zendesk_schedule(
-        {"time_zone": "UTC", "intervals": [{"start_time": 1440 + 1320, "end_time": 2880 + 120}]}
-    )
-    assert calendar.hours[0] == ((time(22), time(0)),)
-    assert calendar.hours[1] == ((time(0), time(2)),)
-    assert calendar.is_open(datetime(2026, 3, 2, 23, 0, tzinfo=zone("UTC")))
-
-
-@pytest.mark.parametrize(
-    "schedule",
-    [
-        {},
-        {"time_zone": "UTC", "intervals": []},
-        {"time_zone": "UTC", "intervals": [{"start_time": 5}]},
-    ],
-)
-def test_bad_zendesk_schedule_is_an_input_error(schedule: dict[str, object]) -> None:
-    """A malformed schedule is refused with a clear message."""
-    with pytest.raises(InputError):
-        BusinessCalendar.from_zendesk_schedule(schedule)
 
 
 def test_unknown_time_zone() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from deescalate import InputError, MacroLibrary, RulePackError
 from deescalate.macros import MACRO_NAMES, load_library_file
+from deescalate.macros.models import NOTE_MACRO_NAMES
 from deescalate.stages import Stage
 
 SHIPPED_LANGUAGES = ("en", "es")
@@ -34,9 +35,9 @@ def test_stable_names_are_the_contract() -> None:
 
 
 def test_every_macro_has_several_tagged_variants() -> None:
-    """Each shipped macro has at least three wordings, each tagged with stages."""
+    """Each shipped customer macro has at least three wordings, each tagged with stages."""
     for macro in MacroLibrary.default():
-        assert len(macro.variants) >= 3, macro.name
+        assert len(macro.variants) >= (3 if macro.public else 1), macro.name
         assert all(v.stages for v in macro.variants)
 
 
@@ -159,3 +160,11 @@ def test_not_yaml_is_an_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "macros: [\n")
     with pytest.raises(RulePackError, match=r"team\.yaml: not valid YAML"):
         load_library_file(path)
+
+
+def test_the_internal_notes_are_private_in_every_language() -> None:
+    """The worker's notes exist in each shipped language and are never public."""
+    library = MacroLibrary.default()
+    for language in library.languages:
+        for name in NOTE_MACRO_NAMES:
+            assert not library.get(name, language).public

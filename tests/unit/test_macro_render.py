@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,13 @@ SHIPPED = [
     (macro.name, macro.language, variant.id)
     for macro in MacroLibrary.default()
     for variant in macro.variants
+    if macro.public
+]
+NOTES = [
+    (macro.name, macro.language, variant.id)
+    for macro in MacroLibrary.default()
+    for variant in macro.variants
+    if not macro.public
 ]
 
 
@@ -35,6 +43,17 @@ def test_every_shipped_variant_renders(name: str, language: str, variant: str) -
     assert "}}" not in rendered.text
     assert values(language).customer_name in rendered.text  # type: ignore[operator]
     assert "  " not in rendered.text
+
+
+@pytest.mark.parametrize(("name", "language", "variant"), NOTES)
+def test_every_internal_note_renders(name: str, language: str, variant: str) -> None:
+    """Each internal note renders with the promise's words and its due time, no syntax left."""
+    note_values = replace(values(language), extra={"action": "I'll call you back by 3pm"})
+    rendered = render_macro(name, note_values, variant=variant)
+    assert "{{" not in rendered.text
+    assert "}}" not in rendered.text
+    if name != "follow-up-note":
+        assert "I'll call you back by 3pm" in rendered.text
 
 
 def test_dates_follow_the_customers_locale_and_zone() -> None:

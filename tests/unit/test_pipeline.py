@@ -1,133 +1,227 @@
-"""The pipeline: ticket events become stage tags and ledger entries, idempotently."""
+"""The pipeline's plans: what one ticket event should change, computed without writing anything."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from deescalate.assessment import Assessor
 from deescalate.calendar import BusinessCalendar
-from deescalate.helpdesk import TicketEvent, TicketEventKind, TicketRef
-from deescalate.obligations import Ledger, ObligationKind, ObligationState
-from deescalate.pipeline import Pipeline, stage_tag
+from deescalate.helpdesk import (
+    AuthorRole,
+    Comment,
+    Ticket,
+    TicketEvent,
+    TicketEventKind,
+    TicketRef,
+    note_marker,
+)
+from deescalate.pipeline import (
+    ContactMade,
+    CustomerWrote,
+    FollowThroughPromised,
+    Pipeline,
+    TagPolicy,
+    TicketSolved,
+    stage_tag,
+)
 from deescalate.stages import Stage
-from deescalate.store import SQLiteStore
-from deescalate.testing import FakeHelpdesk, FrozenClock
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock]]:
-    clock = FrozenClock(START)
-    store = SQLiteStore(tmp_path / "ledger.db")
-    ledger = Ledger(store, calendar=BusinessCalendar.standard("Europe/Berlin"), clock=clock)
-    desk = FakeHelpdesk(clock=clock)
-    yield Pipeline(ledger, desk, tz="Europe/Berlin"), desk, ledger, clock
-    store.close()
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+REF = TicketRef("fake", "7")
+ANGRY = "You're not listening! This is the THIRD time I'm writing about the router!!"
+IRATE_LEGAL = "Get me your supervisor NOW or I'm calling my lawyer. This is a joke."
 
 
-def comment_event(desk: FakeHelpdesk, ref: TicketRef, index: int) -> TicketEvent:
-    comment = desk.get_ticket(ref).comments[index]
-    return TicketEvent(
-        TicketEventKind.COMMENT_ADDED, ref, comment.created_at, f"d{comment.id}", comment=comment
+def comment(n: int, role: str, body: str, *, public: bool = True) -> Comment:
+    return Comment(f"c{n}", AuthorRole(role), body, public, START + timedelta(minutes=10 * n))
+
+
+def ticket(
+    *comments: Comment, tags: frozenset[str] = frozenset(), locale: str | None = None
+) -> Ticket:
+    return Ticket(
+        REF, "Router", "open", tags=tags, comments=comments, requester_name="Ana", locale=locale
     )
 
 
-def test_customer_comment_tags_the_stage_and_retags_when_it_changes(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """The ticket carries one stage tag, the current one."""
-    pipeline, desk, _, _ = world
-    ref = desk.create_ticket(
-        "Router", [("customer", "You're not listening! This is the THIRD time!!")]
+def added(c: Comment, delivery: str = "d1") -> TicketEvent:
+    return TicketEvent(TicketEventKind.COMMENT_ADDED, REF, c.created_at, delivery, comment=c)
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(calendar=BusinessCalendar.standard("Europe/Berlin"), company="Acme")
+
+
+def test_an_angry_customer_gets_the_stage_tag_and_one_note(pipeline: Pipeline) -> None:
+    """A customer who rises to angry: stage tag added, old stage tag removed, one note."""
+    first = comment(0, "customer", "My router drops every evening.")
+    second = comment(2, "customer", ANGRY)
+    t = ticket(first, comment(1, "agent", "Have you tried restarting it?"), second,
+               tags=frozenset({stage_tag(Stage.CALM), "vip"}))  # fmt: skip
+    plan = pipeline.plan(added(second), t)
+    assert plan.stage is not None
+    assert plan.stage >= Stage.ANGRY
+    assert plan.change.add_tags == {stage_tag(plan.stage)}
+    assert plan.change.remove_tags == {stage_tag(Stage.CALM)}
+    assert plan.change.note is not None
+    assert plan.ledger == (CustomerWrote(ANGRY, second.created_at),)
+
+
+def test_the_note_quotes_evidence_next_step_wording_and_coaching(pipeline: Pipeline) -> None:
+    """The note carries the stage, quoted evidence, the next step, wording and coach findings."""
+    reply = comment(1, "agent", "Please calm down. It's our policy.")
+    angry = comment(2, "customer", ANGRY)
+    plan = pipeline.plan(added(angry), ticket(comment(0, "customer", "It broke."), reply, angry))
+    note = plan.change.note
+    assert note is not None
+    assert plan.stage is not None
+    assert plan.stage.value.upper() in note
+    assert '"THIRD' in note  # the shouting, quoted as evidence
+    assert "Next step:" in note
+    assert "Suggested wording" in note
+    assert "Ana" in note
+    assert "DE103" in note  # "calm down" in the agent's last reply
+
+
+def test_suggested_wording_follows_the_customer_language(pipeline: Pipeline) -> None:
+    """A Spanish-speaking customer gets suggested wording in Spanish."""
+    angry = comment(
+        0, "customer", "¡Es la TERCERA vez que escribo! ¡No me escuchan! Es inaceptable."
     )
-    result = pipeline.handle(comment_event(desk, ref, 0))
-    assert result.stage is not None
-    assert result.stage >= Stage.ANGRY
-    assert stage_tag(result.stage) in desk.get_ticket(ref).tags
-    desk.add_comment(ref, "customer", "Thanks, that really helped.")
-    calm = pipeline.handle(comment_event(desk, ref, 1))
-    tags = desk.get_ticket(ref).tags
-    assert calm.stage is Stage.CALM
-    assert {t for t in tags if t.startswith("deescalate-stage-")} == {stage_tag(Stage.CALM)}
+    plan = pipeline.plan(added(angry), ticket(angry, locale="es"))
+    assert plan.change.note is not None
+    wording = plan.change.note.split("Suggested wording", 1)[1]
+    assert "Ana" in wording
+    assert any(word in wording for word in ("siento", "entiendo", "lamento", "Entiendo", "Lamento"))
 
 
-def test_agent_promise_opens_an_obligation_once(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """A public reply's promise opens one follow-through, even if the event comes twice."""
-    pipeline, desk, ledger, _ = world
-    ref = desk.create_ticket(
-        "Router",
-        [("customer", "It drops again"), ("agent", "I'm sorry. I'll call you back by 3pm.")],
+def test_no_note_when_the_stage_did_not_rise(pipeline: Pipeline) -> None:
+    """An angry customer who stays angry gets the tag kept and no second note."""
+    first = comment(0, "customer", ANGRY)
+    again = comment(2, "customer", "This is unacceptable, you people never listen!!")
+    t = ticket(first, comment(1, "agent", "I'm sorry, let me check."), again)
+    plan = pipeline.plan(added(again), t)
+    assert plan.stage is not None
+    assert plan.stage >= Stage.ANGRY
+    assert plan.change.note is None
+
+
+def test_nothing_is_written_when_the_tags_are_already_right(pipeline: Pipeline) -> None:
+    """A calm customer on a ticket already tagged calm changes nothing on the ticket."""
+    calm = comment(0, "customer", "Could you check on my order, please?")
+    plan = pipeline.plan(added(calm), ticket(calm, tags=frozenset({stage_tag(Stage.CALM)})))
+    assert plan.change.empty
+    assert plan.ledger  # the ledger still hears that the customer wrote
+
+
+def test_routing_tags_for_a_manager_and_a_legal_threat(pipeline: Pipeline) -> None:
+    """Asking for a supervisor and threatening a lawyer add the handoff and legal tags."""
+    irate = comment(0, "customer", IRATE_LEGAL)
+    plan = pipeline.plan(added(irate), ticket(irate))
+    assert {"deescalate-handoff", "deescalate-legal"} <= plan.change.add_tags
+    assert plan.change.note is not None
+
+
+def test_the_tag_prefix_is_one_setting() -> None:
+    """Every tag follows the configured prefix."""
+    pipeline = Pipeline(tags=TagPolicy("esc_"))
+    irate = comment(0, "customer", IRATE_LEGAL)
+    plan = pipeline.plan(added(irate), ticket(irate))
+    assert plan.change.add_tags
+    assert all(t.startswith("esc_") for t in plan.change.add_tags)
+
+
+def test_an_agent_promise_becomes_a_ledger_step_in_the_agents_zone(pipeline: Pipeline) -> None:
+    """'by 3pm' in a reply sent at 10:10 Berlin time is due 15:00 Berlin."""
+    reply = comment(1, "agent", "I'm sorry. I'll call you back by 3pm.")
+    plan = pipeline.plan(added(reply), ticket(comment(0, "customer", "It drops."), reply))
+    assert plan.change.empty
+    contact, promised = plan.ledger
+    assert contact == ContactMade(reply.created_at, "public reply")
+    assert isinstance(promised, FollowThroughPromised)
+    assert promised.promise.due_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def test_internal_notes_and_our_own_echoes_plan_nothing(pipeline: Pipeline) -> None:
+    """A private note, and the helpdesk's echo of deescalate's note, change nothing."""
+    private = comment(1, "agent", "I'll call them back by 4pm.", public=False)
+    echo = comment(2, "agent", f"The customer is ANGRY.\n\n{note_marker('plan-x')}", public=False)
+    t = ticket(comment(0, "customer", ANGRY), private, echo)
+    assert pipeline.plan(added(private), t).empty
+    assert pipeline.plan(added(echo), t).empty
+
+
+def test_a_solve_plans_a_follow_up_at_the_peak_stage(pipeline: Pipeline) -> None:
+    """The follow-up is planned from the conversation's peak, not its last message."""
+    t = ticket(
+        comment(0, "customer", "This is unacceptable, I'm furious!!"),
+        comment(1, "agent", "Fixed, sorry."),
+        comment(2, "customer", "Thanks."),
     )
-    first = pipeline.handle(comment_event(desk, ref, 1))
-    second = pipeline.handle(comment_event(desk, ref, 1))
-    assert len(first.opened) == 1
-    assert second.opened == ()
-    (obligation,) = ledger.store.search(ticket=str(ref))
-    assert obligation.kind is ObligationKind.FOLLOW_THROUGH
-    assert obligation.action == "callback"
+    plan = pipeline.plan(TicketEvent(TicketEventKind.SOLVED, REF, START, "s1"), t)
+    (solved,) = plan.ledger
+    assert isinstance(solved, TicketSolved)
+    assert solved.peak_stage >= Stage.ANGRY
 
 
-def test_logged_call_keeps_the_promise(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """A call logged before the due time keeps the promise."""
-    pipeline, desk, ledger, _ = world
-    ref = desk.create_ticket("Router", [("agent", "I'll call you back by 3pm.")])
-    pipeline.handle(comment_event(desk, ref, 0))
-    call = TicketEvent(TicketEventKind.CALL_LOGGED, ref, START + timedelta(hours=2), "call-1")
-    result = pipeline.handle(call)
-    assert len(result.settled) == 1
-    assert ledger.store.search(ticket=str(ref))[0].state is ObligationState.KEPT
+def test_a_status_change_to_solved_counts_as_a_solve(pipeline: Pipeline) -> None:
+    """Adapters that report status changes get the same follow-up."""
+    t = ticket(comment(0, "customer", ANGRY))
+    event = TicketEvent(TicketEventKind.STATUS_CHANGED, REF, START, "s2", status="Solved")
+    assert isinstance(pipeline.plan(event, t).ledger[0], TicketSolved)
 
 
-def test_internal_note_is_not_a_contact(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """An internal note neither keeps promises nor opens new ones."""
-    pipeline, desk, ledger, _ = world
-    ref = desk.create_ticket("Router", [("agent", "I'll call you back by 3pm.")])
-    pipeline.handle(comment_event(desk, ref, 0))
-    note = desk.add_comment(ref, "agent", "I'll call them back by 4pm.", public=False)
-    result = pipeline.handle(
-        TicketEvent(TicketEventKind.COMMENT_ADDED, ref, note.created_at, "n1", comment=note)
+def test_the_same_event_plans_under_the_same_key(pipeline: Pipeline) -> None:
+    """Planning an event twice gives the same idempotency key; another delivery, another key."""
+    angry = comment(0, "customer", ANGRY)
+    t = ticket(angry)
+    assert (
+        pipeline.plan(added(angry), t).idempotency_key
+        == pipeline.plan(added(angry), t).idempotency_key
     )
-    assert result.opened == result.settled == ()
-    assert ledger.store.search(ticket=str(ref))[0].state is ObligationState.OPEN
-
-
-def test_solving_an_angry_ticket_opens_a_follow_up(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """The follow-up opens from the conversation's peak stage, not its last message."""
-    pipeline, desk, ledger, _ = world
-    ref = desk.create_ticket(
-        "Router",
-        [
-            ("customer", "This is unacceptable, I'm furious!!"),
-            ("agent", "Fixed, sorry."),
-            ("customer", "Thanks."),
-        ],
+    assert (
+        pipeline.plan(added(angry), t).idempotency_key
+        != pipeline.plan(added(angry, "d2"), t).idempotency_key
     )
-    result = pipeline.handle(TicketEvent(TicketEventKind.SOLVED, ref, START, "s1", status="solved"))
-    assert result.stage is not None
-    assert result.stage >= Stage.ANGRY
-    (follow_up,) = ledger.store.search(ticket=str(ref))
-    assert follow_up.kind is ObligationKind.FOLLOW_UP
 
 
-def test_solving_a_calm_ticket_opens_nothing(
-    world: tuple[Pipeline, FakeHelpdesk, Ledger, FrozenClock],
-) -> None:
-    """Calm tickets get no follow-up."""
-    pipeline, desk, ledger, _ = world
-    ref = desk.create_ticket(
-        "Question", [("customer", "Where can I find my invoice?"), ("agent", "Here it is.")]
+def test_assessments_are_cached_per_comment() -> None:
+    """A second event on the same thread assesses only the new message."""
+    pipeline = Pipeline()
+    first = comment(0, "customer", "It broke.")
+    second = comment(1, "customer", ANGRY)
+    pipeline.plan(added(first), ticket(first))
+    misses = pipeline.assessor.misses
+    pipeline.plan(added(second), ticket(first, second))
+    assert pipeline.assessor.misses == misses + 1
+
+
+def test_the_injected_assessor_decides_the_stage(tmp_path: object) -> None:
+    """A team's pack, given through the assessor, changes the planned stage."""
+    from pathlib import Path
+
+    pack = Path(str(tmp_path)) / "team.yaml"
+    pack.write_text(
+        "pack: team\nrules:\n  - id: team-portal\n    kind: phrases\n    signal: blame\n"
+        '    weight: 4\n    phrases: ["portal is down again"]\n',
+        encoding="utf-8",
     )
-    pipeline.handle(TicketEvent(TicketEventKind.SOLVED, ref, START, "s1"))
-    assert ledger.store.search(ticket=str(ref)) == []
+    text = comment(0, "customer", "The portal is down again.")
+    plain = Pipeline().plan(added(text), ticket(text)).stage
+    team = Pipeline(assessor=Assessor([pack])).plan(added(text), ticket(text)).stage
+    assert plain is not None
+    assert team is not None
+    assert team > plain
+
+
+def test_an_event_without_its_comment_reads_the_latest(pipeline: Pipeline) -> None:
+    """A delivery that only says "a comment was added" is planned on the ticket's latest comment."""
+    angry = comment(1, "customer", ANGRY)
+    t = ticket(comment(0, "customer", "It broke."), angry)
+    bare = TicketEvent(TicketEventKind.COMMENT_ADDED, REF, angry.created_at, "d9")
+    plan = pipeline.plan(bare, t)
+    assert plan.ledger == (CustomerWrote(ANGRY, angry.created_at),)
+    assert plan.change.note is not None

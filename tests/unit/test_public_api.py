@@ -40,7 +40,7 @@ EXPECTED_ALL = [
     "ObligationKind",
     "ObligationState",
     "Pipeline",
-    "PipelineResult",
+    "Plan",
     "Policy",
     "Promise",
     "RateLimited",

@@ -1,0 +1,1 @@
+"""Tests of the helpdesk adapters against local fakes of their APIs."""
