@@ -169,17 +169,23 @@ class Runtime:
             store.close()
             raise
 
-    def run_once(self, limit: int = 100) -> RunStats:
-        """Process due deliveries, write queued changes, and dispatch due obligations, once."""
+    def run_once(self, limit: int = 100, *, obligations: bool = True) -> RunStats:
+        """Process due deliveries, write queued changes, and dispatch due obligations, once.
+
+        With ``obligations=False`` due obligations are left to ``deescalate worker`` processes
+        (``deescalate serve --no-worker``): only deliveries and their changes are handled.
+        """
         if self.inbox is None or self.outbox is None or self.worker is None:
             raise ConfigurationError("this runtime has no helpdesk: pass --helpdesk")
         inbox = self.inbox.process(limit)
         outbox = self.outbox.dispatch(limit)
-        obligations = self.worker.run_once()
+        if not obligations:
+            return RunStats(inbox, outbox, 0)
+        dispatched = self.worker.run_once()
         outbox_after = self.outbox.dispatch(limit)
         outbox.written += outbox_after.written
         outbox.calls += outbox_after.calls
-        return RunStats(inbox, outbox, obligations)
+        return RunStats(inbox, outbox, dispatched)
 
     def close(self) -> None:
         """Close the helpdesk and the store."""

@@ -8,10 +8,10 @@ both.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
+from deescalate.once import once
 from deescalate.phrases import CompiledPhrase, compile_phrase, find_all, text_words
 
 __all__ = ["STEPS", "StepEvidence", "find_steps", "steps_shown"]
@@ -110,7 +110,7 @@ class StepEvidence:
     text: str
 
 
-@functools.cache
+@once
 def _compiled() -> dict[str, tuple[CompiledPhrase, ...]]:
     return {step: tuple(compile_phrase(p) for p in phrases) for step, phrases in STEPS.items()}
 

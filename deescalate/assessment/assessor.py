@@ -30,6 +30,7 @@ from deescalate.assessment.packs import (
 )
 from deescalate.assessment.result import Assessment, Cue, Signal
 from deescalate.errors import InputError
+from deescalate.once import once
 from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
 from deescalate.text import PreparedText, decode_text, prepared_if_changed, sentence_numbers
@@ -500,7 +501,7 @@ def _position(signal: Signal) -> tuple[int, int, str]:
     return signal.start, signal.end, signal.code
 
 
-@functools.cache
+@once
 def default_assessor() -> Assessor:
     """The assessor with the built-in packs, built once on first use."""
     return Assessor()

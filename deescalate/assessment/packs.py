@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from deescalate.errors import RulePackError
+from deescalate.once import once
 from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
 from deescalate.phrases import (
     CompiledPhrase,
@@ -151,11 +152,9 @@ def builtin_pack_paths() -> list[Path]:
     return shipped_files("deescalate.assessment", "packs")
 
 
+@once
 def _models() -> Any:
     """Build the pydantic models on first use, keeping pydantic out of ``import deescalate``."""
-    global _MODELS
-    if _MODELS is not None:
-        return _MODELS
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     class _RuleBase(BaseModel):
@@ -208,11 +207,7 @@ def _models() -> Any:
         description: str = ""
         rules: list[Annotated[PhraseRule | PatternRule, Field(discriminator="kind")]]
 
-    _MODELS = (Pack, PhraseRule, PatternRule)
-    return _MODELS
-
-
-_MODELS: Any = None
+    return (Pack, PhraseRule, PatternRule)
 
 
 def load_pack(path: str | Path) -> BaseModel:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from deescalate.coach.packs import (
 )
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
+from deescalate.once import once
 from deescalate.phrases import find_all
 from deescalate.playbook import LOWEST_FLAGGED_STAGE, PlaybookState, advise
 from deescalate.stages import Stage
@@ -283,7 +283,7 @@ def _by_position(finding: Finding) -> tuple[int, int, str]:
     return (finding.start, finding.end, finding.code)
 
 
-@functools.cache
+@once
 def default_coach() -> Coach:
     """The coach with the built-in packs, built once on first use."""
     return Coach()

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from deescalate.coach.finding import Severity
 from deescalate.errors import RulePackError
+from deescalate.once import once
 from deescalate.packfiles import check_phrases, shipped_files, validate_pack_file
 from deescalate.phrases import (
     WORD_BYTES,
@@ -140,14 +141,9 @@ def builtin_coach_pack_paths() -> list[Path]:
     return shipped_files("deescalate.coach", "packs")
 
 
-_MODELS: Any = None
-
-
+@once
 def _models() -> Any:
     """Build the pydantic models on first use, keeping pydantic out of ``import deescalate``."""
-    global _MODELS
-    if _MODELS is not None:
-        return _MODELS
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     class _Base(BaseModel):
@@ -205,8 +201,7 @@ def _models() -> Any:
         description: str = ""
         rules: list[Annotated[Existence | Substitution | Code, Field(discriminator="kind")]]
 
-    _MODELS = Pack
-    return _MODELS
+    return Pack
 
 
 def load_coach_pack(path: str | Path) -> Any:

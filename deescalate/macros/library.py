@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 
 from deescalate.errors import InputError, RulePackError
 from deescalate.macros.models import Macro, Variant
+from deescalate.once import once
 from deescalate.stages import Stage
 
 __all__ = ["MacroLibrary", "builtin_library_paths", "language_of", "load_library_file"]
@@ -40,14 +41,9 @@ def builtin_library_paths() -> list[Path]:
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
 
 
-_MODEL: Any = None
-
-
+@once
 def _model() -> Any:
     """Build the pydantic model on first use, keeping pydantic out of ``import deescalate``."""
-    global _MODEL
-    if _MODEL is not None:
-        return _MODEL
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     from deescalate.macros.sandbox import check_template
@@ -97,8 +93,7 @@ def _model() -> Any:
         description: str = ""
         macros: list[MacroEntry]
 
-    _MODEL = LibraryFile
-    return _MODEL
+    return LibraryFile
 
 
 def load_library_file(path: str | Path) -> tuple[Macro, ...]:
@@ -153,10 +148,7 @@ class MacroLibrary:
     @classmethod
     def default(cls) -> MacroLibrary:
         """The macros shipped with deescalate (loaded once, then shared)."""
-        global _DEFAULT
-        if _DEFAULT is None:
-            _DEFAULT = cls.load([], builtin=True)
-        return _DEFAULT
+        return _default_library()
 
     @classmethod
     def load(cls, paths: Iterable[str | Path], *, builtin: bool = True) -> MacroLibrary:
@@ -210,4 +202,6 @@ def language_of(locale: str) -> str:
     return locale.replace("-", "_").split("_", 1)[0].lower()
 
 
-_DEFAULT: MacroLibrary | None = None
+@once
+def _default_library() -> MacroLibrary:
+    return MacroLibrary.load([], builtin=True)

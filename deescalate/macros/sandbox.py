@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from deescalate.errors import InputError, TemplateError
+from deescalate.once import once
 
 if TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -28,39 +29,34 @@ _LOCALE_KEY = "_deescalate_locale"
 _TZ_KEY = "_deescalate_tz"
 _SPACES = re.compile(r"[ \t]{2,}")
 
-_ENV: ImmutableSandboxedEnvironment | None = None
-
-
 _MAX_REPEAT = 10_000  # characters or items a template may build with ``*``
 
 
+@once
 def _environment() -> ImmutableSandboxedEnvironment:
-    global _ENV
-    if _ENV is None:
-        from jinja2 import StrictUndefined, pass_context
-        from jinja2.exceptions import SecurityError
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import StrictUndefined, pass_context
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-        class _Sandbox(ImmutableSandboxedEnvironment):
-            """The immutable sandbox, also refusing ``**`` and huge ``"x" * n`` repetitions."""
+    class _Sandbox(ImmutableSandboxedEnvironment):
+        """The immutable sandbox, also refusing ``**`` and huge ``"x" * n`` repetitions."""
 
-            intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**"})
 
-            def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-                if operator == "**":
-                    raise SecurityError("the power operator is not allowed in macros")
-                sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
-                counts = [v for v in (left, right) if isinstance(v, int)]
-                if sized and counts and len(sized[0]) * counts[0] > _MAX_REPEAT:
-                    raise SecurityError(f"repetition beyond {_MAX_REPEAT} is not allowed in macros")
-                return super().call_binop(context, operator, left, right)
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                raise SecurityError("the power operator is not allowed in macros")
+            sized = [v for v in (left, right) if isinstance(v, str | list | tuple)]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sized and counts and len(sized[0]) * counts[0] > _MAX_REPEAT:
+                raise SecurityError(f"repetition beyond {_MAX_REPEAT} is not allowed in macros")
+            return super().call_binop(context, operator, left, right)
 
-        env = _Sandbox(undefined=StrictUndefined, autoescape=False)
-        env.filters["date"] = pass_context(_format_date)
-        env.filters["time"] = pass_context(_format_time)
-        env.filters["datetime"] = pass_context(_format_datetime)
-        _ENV = env
-    return _ENV
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False)
+    env.filters["date"] = pass_context(_format_date)
+    env.filters["time"] = pass_context(_format_time)
+    env.filters["datetime"] = pass_context(_format_datetime)
+    return env
 
 
 def _localized(context: Context, value: object) -> tuple[datetime, Any] | None:

@@ -519,6 +519,15 @@ class SQLStore(SQLQueues):
             rows = cursor.fetchall()
         return [self._obligation(row) for row in rows]
 
+    def obligation_counts(self) -> dict[ObligationState, int]:
+        """How many obligations are in each state (every state present)."""
+        counts = dict.fromkeys(ObligationState, 0)
+        with self._transaction() as cursor:
+            cursor.execute("SELECT state, COUNT(*) FROM obligations GROUP BY state")
+            for state, count in cursor.fetchall():
+                counts[_STATES[state]] = int(count)
+        return counts
+
     def get_checkpoint(self, name: str) -> str | None:
         """The value stored under ``name``, or None."""
         with self._transaction() as cursor:

@@ -287,6 +287,14 @@ class MemoryStore:
             ]
         return sorted(found, key=lambda ob: (ob.due_at, ob.id))[: max(limit, 0)]
 
+    def obligation_counts(self) -> dict[ObligationState, int]:
+        """How many obligations are in each state (every state present)."""
+        counts = dict.fromkeys(ObligationState, 0)
+        with self._locked() as state:
+            for held in state.obligations.values():
+                counts[held.obligation.state] += 1
+        return counts
+
     def active_for_ticket(self, ticket: str) -> list[Obligation]:
         """The ticket's open and reminded obligations, earliest due first."""
         with self._locked() as state:

@@ -76,6 +76,10 @@ class Store(Protocol):
         """The ticket's open and reminded obligations, earliest due first."""
         ...
 
+    def obligation_counts(self) -> dict[ObligationState, int]:
+        """How many obligations are in each state (every state present)."""
+        ...
+
     def transition(self, obligation_id: str, change: Transition, at: datetime) -> Obligation:
         """Move an obligation to a new state without a lease (operators, ticket events)."""
         ...

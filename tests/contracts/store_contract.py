@@ -128,6 +128,18 @@ class StoreContract(QueueContract):
         assert len(store.search(due_before=NOW + timedelta(hours=1))) == 1
         assert [o.id for o in store.search(state=ObligationState.KEPT)] == [kept.id]
 
+    def test_obligation_counts_cover_every_state(self, store: Store) -> None:
+        """Counts by state, with a zero for every state that has no obligation."""
+        store.add(make("fake:1"))
+        store.add(make("fake:2"))
+        kept = store.add(make("fake:3"))[0]
+        store.transition(kept.id, Transition(ObligationState.KEPT, "kept"), NOW)
+        counts = store.obligation_counts()
+        assert counts[ObligationState.OPEN] == 2
+        assert counts[ObligationState.KEPT] == 1
+        assert set(counts) == set(ObligationState)
+        assert sum(counts.values()) == 3
+
     def test_transition_records_history(self, store: Store) -> None:
         """A transition changes the state and adds an event."""
         ob = store.add(make())[0]
