@@ -378,7 +378,7 @@ class Narrator:
         while lines and not lines[-1].strip():
             lines.pop()
         for line in lines:
-            self.say(self.style("    │ ", "2") + line)
+            self.say(self.style("    │", "2") + (" " + line if line else ""))
 
 
 class Watch:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -174,3 +175,20 @@ def test_hands_off_prints_plain_text_when_not_a_terminal(told: Told) -> None:
     text = told.text
     assert "\033[" not in text
     assert "── What deescalate did by itself" in text
+
+
+EXCERPT = re.compile(r"<!-- make demo prints[^>]*-->\n```text\n(.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize("told", ["zendesk"], indirect=True)
+@pytest.mark.parametrize("document", ["README.md", "docs/quickstart.md"])
+def test_hands_off_excerpts_in_the_docs_are_what_it_prints(told: Told, document: str) -> None:
+    """Every line of the documented make demo excerpts ("..." skips some) is printed, in order."""
+    (excerpt,) = EXCERPT.findall((REPO_ROOT / document).read_text(encoding="utf-8"))
+    printed = [line.rstrip() for line in told.text.splitlines()]
+    position = 0
+    for line in excerpt.splitlines():
+        if line.strip() == "...":
+            continue
+        assert line in printed[position:], f"{document}: not printed (in this order): {line!r}"
+        position = printed.index(line, position) + 1
