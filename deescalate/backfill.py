@@ -73,23 +73,26 @@ class Backfill:
         self.store = store
         self.clock = clock
 
-    def checkpoint_name(self, since: datetime) -> str:
-        """Where the cursor of a backfill from ``since`` is stored: same arguments, same name."""
-        return f"backfill:{self.helpdesk.name}:{since.astimezone(UTC).isoformat()}"
+    def checkpoint_name(self, since: datetime, query: str | None = None) -> str:
+        """Where the cursor of a backfill is stored: same arguments, same name."""
+        name = f"backfill:{self.helpdesk.name}:{since.astimezone(UTC).isoformat()}"
+        return name if query is None else f"{name}:{query}"
 
     def run(
         self,
         since: datetime,
         *,
         restart: bool = False,
+        query: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> BackfillReport:
-        """Backfill tickets changed since ``since``; ``progress`` hears the tickets per page."""
-        name = self.checkpoint_name(since)
+        """Backfill tickets changed since ``since`` (narrowed by ``query`` where the helpdesk
+        has a query language); ``progress`` hears the tickets per page."""
+        name = self.checkpoint_name(since, query)
         cursor = None if restart else self.store.get_checkpoint(name)
         report = BackfillReport(resumed=cursor is not None)
         while True:
-            page = self.helpdesk.export_tickets(since=since, cursor=cursor)
+            page = self.helpdesk.export_tickets(since=since, cursor=cursor, query=query)
             self._page(page.tickets, report)
             self.store.set_checkpoint(name, page.cursor or "", self.clock())
             cursor = page.cursor
