@@ -38,11 +38,11 @@ def _per_event(fake: FakeJiraServer, internal: str) -> list[str]:
     desk.get_ticket(events[0].ref)
     applied = desk.apply(ref, STAGE, idempotency_key="d-1:0")
     once = sum(1 for r in fake.requests if r.path in ONCE)
-    event_calls = fake.count() - once
+    event_calls = fake.calls() - once
     fake.reset_log()
     desk.get_ticket(ref)
     replay = desk.apply(ref, STAGE, idempotency_key="d-1:0")
-    replay_calls = fake.count()
+    replay_calls = fake.calls()
     fake.reset_log()
     same = desk.apply(ref, TicketChange(add_tags={"deescalate-stage-angry"}))
     echo = fake.comment_event(key, fake.comments(key)[-1])
@@ -56,7 +56,7 @@ def _per_event(fake: FakeJiraServer, internal: str) -> list[str]:
         f"once per process: {once}",
         f"{mode} ({internal}), replayed delivery: {replay_calls} calls (a read; apply "
         f"{replay.calls}, replayed={replay.replayed}); unchanged labels: {same.calls}; "
-        f"echo of its own note: {len(echoed)} events, {fake.count()} calls",
+        f"echo of its own note: {len(echoed)} events, {fake.calls()} calls",
     ]
 
 
@@ -77,13 +77,13 @@ def _backfill(fake: FakeJiraServer, count: int, internal: str) -> list[str]:
         if page.done:
             break
         cursor = page.cursor
-    reads = fake.count("GET") - sum(1 for r in fake.requests if r.path in ONCE)
+    reads = fake.calls("GET") - sum(1 for r in fake.requests if r.path in ONCE)
     fake.reset_log()
     change = TicketChange(
         add_tags={"deescalate-stage-calm"}, remove_tags={"deescalate-stage-upset"}
     )
     outcomes = desk.apply_many([(TicketRef("jira", k), change) for k in keys])
-    writes = fake.count()
+    writes = fake.calls()
     desk.close()
     mode = "cloud" if fake.cloud else "data center"
     ok = sum(o.ok for o in outcomes)

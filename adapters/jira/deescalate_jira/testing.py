@@ -4,7 +4,7 @@
         key = server.add_issue("Printer broken", comments=[("customer", "It shows E-102!")])
         desk = JiraHelpdesk(server.settings())
         desk.get_ticket(TicketRef("jira", key))
-        assert server.count("GET", "/rest/api/2/issue/") == 1
+        assert server.calls("GET", "/rest/api/2/issue/") == 1
 
 It serves, on 127.0.0.1, what the adapter uses: ``serverInfo`` (Cloud or Data Center), ``myself``,
 ``field``, issues (read and edit with ``update`` label operations), comments (paged, with the
@@ -14,7 +14,9 @@ Center's ``/search`` with ``startAt``; Cloud answers the old one with 410), Clou
 edit with its task queue, and admin webhooks. It checks the credentials (Basic for Cloud,
 Bearer for Data Center) and answers 401 to others. ``fail_next`` injects 429s, 5xx or
 malformed bodies; ``stall_next`` delays answers past a timeout. Every request is logged in
-``requests`` with the answer, for exact call counts and shape checks.
+``requests`` with the answer and the route that served it, for exact call counts (``calls``)
+and shape checks. The server, the log and the faults come from
+:class:`deescalate.fake_http.FakeHTTPServer`.
 """
 
 from __future__ import annotations
@@ -25,19 +27,17 @@ import hmac
 import itertools
 import json
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+from urllib.parse import unquote
 
+from deescalate.fake_http import Answer, FakeHTTPServer, LoggedRequest, Request
 from deescalate_jira.settings import JiraSettings
 
-__all__ = ["FakeJiraServer", "FakeRequest", "sign_delivery"]
+__all__ = ["FakeJiraServer", "LoggedRequest", "sign_delivery"]
 
 PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
 DONE_STATUSES = frozenset({"Done", "Resolved", "Closed"})
@@ -53,28 +53,6 @@ def sign_delivery(secret: str, body: bytes, delivery_id: str) -> dict[str, str]:
         "X-Atlassian-Webhook-Identifier": delivery_id,
         "Content-Type": "application/json",
     }
-
-
-@dataclass(frozen=True, slots=True)
-class FakeRequest:
-    """One request as the fake saw it, with its answer (``route`` is the path template)."""
-
-    method: str
-    path: str
-    query: Mapping[str, str]
-    body: Any
-    status: int
-    response: Any
-    route: str | None
-
-
-@dataclass(slots=True)
-class _Fault:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes | None
-    times: int
-    path_prefix: str | None
 
 
 @dataclass(slots=True)
@@ -94,12 +72,14 @@ class _Error(Exception):
         self.messages = messages
 
 
-class FakeJiraServer:
+class FakeJiraServer(FakeHTTPServer):
     """A Jira site on 127.0.0.1 (Cloud by default) with its state in plain dicts.
 
     ``embedded_comments`` is how many comments an issue read carries before the rest must be
     paged; ``bulk_polls`` how many polls a bulk task stays ``RUNNING``.
     """
+
+    content_type = "application/json;charset=UTF-8"
 
     def __init__(
         self,
@@ -112,6 +92,7 @@ class FakeJiraServer:
         embedded_comments: int = 50,
         bulk_polls: int = 0,
     ) -> None:
+        super().__init__()
         self.cloud = cloud
         self.email = email
         self.token = token
@@ -125,52 +106,9 @@ class FakeJiraServer:
         self.project_properties: dict[tuple[str, str], Any] = {}
         self.webhooks: list[dict[str, Any]] = []
         self.tasks: dict[str, dict[str, Any]] = {}
-        self.requests: list[FakeRequest] = []
-        self._faults: list[_Fault] = []
-        self._stalls: list[float] = []
         self._ids = itertools.count(10001)
-        self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.bot = self.add_user(BOT, display_name="deescalate")
         self.routes: list[tuple[str, re.Pattern[str], str, Route]] = _routes(self)
-
-    # --- lifecycle --------------------------------------------------------------------------
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def start(self) -> None:
-        """Listen on a free port of 127.0.0.1 in a daemon thread."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop listening."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    @property
-    def url(self) -> str:
-        """The site root, ``http://127.0.0.1:PORT``."""
-        if self._server is None:
-            raise RuntimeError("the fake Jira server is not running")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def settings(self, **overrides: Any) -> JiraSettings:
         """Adapter settings pointing at this server with its credentials."""
@@ -194,7 +132,7 @@ class FakeJiraServer:
         time_zone: str = "UTC",
     ) -> str:
         """Add a user and return its id (Cloud ``accountId``, Data Center ``key``)."""
-        with self._lock:
+        with self.lock:
             ident = f"acct-{name}" if self.cloud else name
             user: dict[str, Any] = {
                 "displayName": display_name or name,
@@ -226,7 +164,7 @@ class FakeJiraServer:
         An author named ``customer`` or the reporter is the reporter; ``agent`` is an agent.
         Users are created on first mention.
         """
-        with self._lock:
+        with self.lock:
             number = sum(1 for k in self.issues if k.startswith(project + "-")) + 1
             key = f"{project}-{number}"
             self.projects.add(project)
@@ -259,7 +197,7 @@ class FakeJiraServer:
         self, key: str, author: str, body: Any, *, internal: bool = False
     ) -> dict[str, Any]:
         """Append a comment (``body`` a string or a document) by ``author`` and return it."""
-        with self._lock:
+        with self.lock:
             issue = self.issues[key]
             author_id = issue["fields"]["reporter"] if author == "customer" else self._user(author)
             comment = {
@@ -277,7 +215,7 @@ class FakeJiraServer:
 
     def delete_issue(self, key: str) -> None:
         """Remove an issue (as if someone deleted it)."""
-        with self._lock:
+        with self.lock:
             del self.issues[key]
 
     def labels(self, key: str) -> list[str]:
@@ -288,48 +226,13 @@ class FakeJiraServer:
         """An issue's comments as stored."""
         return list(self.issues[key]["comments"])
 
-    def fail_next(
-        self,
-        status: int,
-        *,
-        headers: Mapping[str, str] | None = None,
-        body: bytes | None = None,
-        times: int = 1,
-        path_prefix: str | None = None,
-    ) -> None:
-        """Answer the next ``times`` requests (under ``path_prefix``) with ``status``.
-
-        ``body`` replaces the JSON error body (give malformed bytes to test parsing); a 2xx
-        status with a body sends that body in place of the real answer.
-        """
-        with self._lock:
-            self._faults.append(_Fault(status, dict(headers or {}), body, times, path_prefix))
-
-    def stall_next(self, seconds: float) -> None:
-        """Wait ``seconds`` before answering the next request."""
-        with self._lock:
-            self._stalls.append(seconds)
-
-    def count(self, method: str | None = None, prefix: str = "") -> int:
-        """How many requests matched ``method`` and a path starting with ``prefix``."""
-        return sum(
-            1
-            for r in self.requests
-            if (method is None or r.method == method) and r.path.startswith(prefix)
-        )
-
-    def reset_log(self) -> None:
-        """Forget the requests logged so far."""
-        with self._lock:
-            self.requests.clear()
-
     # --- webhook deliveries as Jira sends them ----------------------------------------------
 
     def comment_event(
         self, key: str, comment: Mapping[str, Any], *, event: str = "comment_created"
     ) -> bytes:
         """The body of a ``comment_created`` (or ``comment_updated``) delivery."""
-        with self._lock:
+        with self.lock:
             issue = self.issues[key]
             return _json(
                 {
@@ -353,7 +256,7 @@ class FakeJiraServer:
     ) -> bytes:
         """The body of a ``jira:issue_created`` or ``jira:issue_updated`` delivery made by
         ``user`` (a user name; the reporter by default)."""
-        with self._lock:
+        with self.lock:
             issue = self.issues[key]
             payload: dict[str, Any] = {
                 "timestamp": int(time.time() * 1000),
@@ -452,77 +355,40 @@ class FakeJiraServer:
 
     # --- request handling -------------------------------------------------------------------
 
-    def handle(
-        self, method: str, target: str, headers: Mapping[str, str], raw: bytes, host: str
-    ) -> tuple[int, dict[str, str], bytes]:
-        """Answer one request: status, headers and body bytes."""
-        parts = urlsplit(target)
-        path = unquote(parts.path)
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = raw.decode("utf-8", "replace")
-        call = _Call(method, path, query, body, base=f"http://{host}")
-        with self._lock:
-            stall = self._stalls.pop(0) if self._stalls else 0.0
-        if stall:
-            time.sleep(stall)
-        status, extra, payload, route = self._answer(call, headers)
-        with self._lock:
-            self.requests.append(FakeRequest(method, path, query, body, status, payload, route))
-        data = (
-            payload if isinstance(payload, bytes) else (b"" if payload is None else _json(payload))
-        )
-        return status, extra, data
+    def fault_payload(self, status: int) -> Any:
+        """Jira's error shape for an injected fault."""
+        return {"errorMessages": ["Injected."]}
 
-    def _answer(
-        self, call: _Call, headers: Mapping[str, str]
-    ) -> tuple[int, dict[str, str], Any, str | None]:
-        if not self._authorised(headers.get("authorization", "")):
-            return 401, {}, {"errorMessages": ["You are not authenticated."]}, None
-        fault = self._fault(call.path)
+    def handle(self, request: Request) -> Answer:
+        """Answer one request as Jira would (401 to other credentials, 404 to unknown routes)."""
+        if not self._authorised(request.headers.get("authorization", "")):
+            return Answer(401, {"errorMessages": ["You are not authenticated."]})
         matched = next(
             (
                 (found, template, route)
                 for method, pattern, template, route in self.routes
-                if method == call.method and (found := pattern.fullmatch(call.path))
+                if method == request.method and (found := pattern.fullmatch(request.path))
             ),
             None,
         )
         if matched is None:
-            return 404, {}, {"errorMessages": [f"No route for {call.method} {call.path}"]}, None
+            return Answer(404, {"errorMessages": [f"No route for {request.method} {request.path}"]})
         found, template, route = matched
-        call.params = {k: unquote(v) for k, v in found.groupdict().items()}
-        if fault is not None and not 200 <= fault.status < 300:
-            body = fault.body if fault.body is not None else {"errorMessages": ["Injected."]}
-            return fault.status, dict(fault.headers), body, template
+        params = {k: unquote(v) for k, v in found.groupdict().items()}
+        query = dict(request.query)
+        call = _Call(request.method, request.path, query, request.body, params, request.base)
         try:
-            with self._lock:
-                status, payload = route(call)
+            status, payload = route(call)
         except _Error as exc:
-            return exc.status, {}, {"errorMessages": list(exc.messages), "errors": {}}, template
-        if fault is not None and fault.body is not None:
-            return status, dict(fault.headers), fault.body, template
-        return status, {}, payload, template
+            payload = {"errorMessages": list(exc.messages), "errors": {}}
+            return Answer(exc.status, payload, route=template)
+        return Answer(status, payload, route=template)
 
     def _authorised(self, header: str) -> bool:
         if self.cloud:
             expected = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
             return hmac.compare_digest(header, f"Basic {expected}")
         return hmac.compare_digest(header, f"Bearer {self.pat}")
-
-    def _fault(self, path: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.path_prefix is None or path.startswith(fault.path_prefix):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
-                    return fault
-        return None
 
     def issue_for(self, key_or_id: str) -> dict[str, Any]:
         """The stored issue by key or id (404 when absent)."""
@@ -893,38 +759,7 @@ def _edit_webhook(server: FakeJiraServer, call: _Call) -> tuple[int, Any]:
     raise _Error(404, "The webhook does not exist.")
 
 
-# --- plumbing -------------------------------------------------------------------------------
-
-
-def _handler(server: FakeJiraServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # One segment per answer: headers and body written apart meet delayed ACKs (40 ms).
-        wbufsize = 1 << 16
-        disable_nagle_algorithm = True
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            status, extra, data = server.handle(
-                self.command, self.path, headers, raw, self.headers.get("Host", "127.0.0.1")
-            )
-            self.send_response(status)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            if data:
-                self.send_header("Content-Type", "application/json;charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_GET = do_PUT = do_POST = do_DELETE = _serve  # noqa: N815 - http.server's names
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Keep test output quiet."""
-
-    return Handler
+# --- values as Jira shows them -------------------------------------------------------------------------------
 
 
 def _now() -> str:

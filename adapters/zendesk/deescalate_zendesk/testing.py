@@ -11,32 +11,28 @@ the request's ``Host`` header, auth checks (401 for wrong credentials) and 404 f
         assert server.calls("GET", "/api/v2/tickets/") == 2
 
 State lives in plain dicts (``tickets``, ``comments``, ``users``, ``macros``, ``webhooks``,
-``triggers``, ``schedules``); ``requests`` logs every request as a :class:`LoggedRequest`.
-``fail_next`` and ``stall_next`` inject failures; :meth:`FakeZendeskServer.sign` signs a webhook
+``triggers``, ``schedules``). The server, its log of requests (``requests``, ``calls``,
+``reset_log``) and its faults (``fail_next``, ``stall_next``) come from
+:class:`deescalate.fake_http.FakeHTTPServer`. :meth:`FakeZendeskServer.sign` signs a webhook
 delivery with the fake's secret, and :meth:`comment_added_delivery` builds one.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import itertools
 import json
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import parse_qs, urlencode, urlsplit
+from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
+from deescalate.fake_http import Answer, FakeHTTPServer, LoggedRequest, Request
 from deescalate_zendesk.settings import ZendeskSettings
 from deescalate_zendesk.webhooks import sign as sign_delivery
 
@@ -49,35 +45,6 @@ _ROLES = {"customer": "end-user", "agent": "agent", "admin": "admin", "end-user"
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedRequest:
-    """One request the fake received: method, path, query (first value of each key), JSON body."""
-
-    method: str
-    path: str
-    query: Mapping[str, str]
-    body: Any
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedResponse:
-    """One response the fake sent (for validation against the vendor's spec)."""
-
-    method: str
-    path: str
-    status: int
-    body: Any
-
-
-@dataclass(slots=True)
-class _Fault:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes | None
-    times: int
-    path_prefix: str | None
 
 
 @dataclass(slots=True)
@@ -94,7 +61,7 @@ class _State:
     jobs: dict[str, JSON] = field(default_factory=dict)
 
 
-class FakeZendeskServer:
+class FakeZendeskServer(FakeHTTPServer):
     """A fake Zendesk on ``127.0.0.1`` in a daemon thread; use it as a context manager.
 
     ``email`` and ``token`` (or ``oauth_token``) are the credentials it accepts; ``secret`` is the
@@ -111,62 +78,17 @@ class FakeZendeskServer:
         secret: str = "webhook-secret",
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        super().__init__()
         self.email = email
         self.token = token
         self.oauth_token = oauth_token
         self.secret = secret
         self.clock = clock or (lambda: datetime.now(UTC))
         self.state = _State()
-        self.requests: list[LoggedRequest] = []
-        self.responses: list[LoggedResponse] = []
         self.job_polls_before_done = 0
         """How many polls a job reports ``queued`` before it completes (0: done at once)."""
-        self._faults: list[_Fault] = []
-        self._stalls: list[float] = []
-        self._lock = threading.RLock()
         self._ids = itertools.count(1001)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.bot_id = self.add_user("deescalate bot", role="admin", email=email)
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        """Start serving on a free port."""
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = _QuietServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The site root, such as ``http://127.0.0.1:8123``."""
-        if self._server is None:
-            raise RuntimeError("the fake Zendesk server is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def settings(self, **overrides: Any) -> ZendeskSettings:
         """Adapter settings pointing at this server with its credentials."""
@@ -182,7 +104,7 @@ class FakeZendeskServer:
     # --- seeding -------------------------------------------------------------------------------
 
     def next_id(self) -> int:
-        with self._lock:
+        with self.lock:
             return next(self._ids)
 
     def add_user(
@@ -222,7 +144,7 @@ class FakeZendeskServer:
         Customer comments are written by the requester, agent comments by the assignee (both are
         created when not given); ``at`` is the creation time, each comment a second later.
         """
-        with self._lock:
+        with self.lock:
             requester = requester or self.add_user(f"Customer {len(self.state.users)}")
             assignee = assignee or self.add_user(f"Agent {len(self.state.users)}", role="agent")
             ticket_id = self.next_id()
@@ -256,7 +178,7 @@ class FakeZendeskServer:
         self, ticket_id: int, author_id: int, body: str, *, public: bool = True
     ) -> JSON:
         """Append a comment by ``author_id`` (a customer's reply, say) and return it."""
-        with self._lock:
+        with self.lock:
             return self._add_comment(ticket_id, author_id, body, public=public, at=self.clock())
 
     def add_schedule(
@@ -328,40 +250,7 @@ class FakeZendeskServer:
         )
         return comment
 
-    # --- inspection and fault injection ------------------------------------------------------
-
-    def calls(self, method: str | None = None, path_prefix: str = "") -> int:
-        """How many requests matched ``method`` (any, for None) and started with ``path_prefix``."""
-        return sum(
-            1
-            for r in self.requests
-            if (method is None or r.method == method) and r.path.startswith(path_prefix)
-        )
-
-    def reset_log(self) -> None:
-        """Forget the logged requests and responses."""
-        with self._lock:
-            self.requests.clear()
-            self.responses.clear()
-
-    def fail_next(
-        self,
-        status: int,
-        *,
-        headers: Mapping[str, str] | None = None,
-        body: bytes | None = None,
-        times: int = 1,
-        path_prefix: str | None = None,
-    ) -> None:
-        """Answer the next ``times`` matching requests with ``status`` (and ``body``, raw bytes:
-        malformed JSON is allowed) instead of serving them."""
-        with self._lock:
-            self._faults.append(_Fault(status, dict(headers or {}), body, times, path_prefix))
-
-    def stall_next(self, seconds: float) -> None:
-        """Wait ``seconds`` before answering the next request (for client timeouts)."""
-        with self._lock:
-            self._stalls.append(seconds)
+    # --- inspection ---------------------------------------------------------------------------
 
     def tags(self, ticket_id: int) -> list[str]:
         """A ticket's tags."""
@@ -434,25 +323,13 @@ class FakeZendeskServer:
         expected = base64.b64encode(f"{self.email}/token:{self.token}".encode()).decode()
         return hmac.compare_digest(header, f"Basic {expected}")
 
-    def _take_fault(self, path: str) -> _Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.path_prefix is None or path.startswith(fault.path_prefix):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
-                    return fault
-        return None
-
-    def _take_stall(self) -> float:
-        with self._lock:
-            return self._stalls.pop(0) if self._stalls else 0.0
-
-    def handle(
-        self, method: str, path: str, query: Mapping[str, str], body: Any, base: str
-    ) -> tuple[int, Any]:
-        with self._lock:
-            return _Router(self, base).route(method, path, query, body)
+    def handle(self, request: Request) -> Answer:
+        """Answer one request as Zendesk would (401 to other credentials)."""
+        if not self._authorized(request.headers.get("authorization")):
+            return Answer(401, {"error": "Couldn't authenticate you"})
+        router = _Router(self, request.base)
+        status, payload = router.route(request.method, request.path, request.query, request.body)
+        return Answer(status, payload)
 
 
 def _event_detail(ticket: JSON) -> JSON:
@@ -468,75 +345,6 @@ def _event_detail(ticket: JSON) -> JSON:
         "updated_at": ticket["updated_at"],
         "type": "INCIDENT",
     }
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client hanging up (a timeout test) is not worth a traceback on stderr."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    fake: FakeZendeskServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: tests read ``server.requests`` instead."""
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def _serve(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
-        fake = self.fake
-        with fake._lock:
-            fake.requests.append(LoggedRequest(method, parts.path, query, body))
-        stall = fake._take_stall()
-        if stall:
-            time.sleep(stall)
-        fault = fake._take_fault(parts.path)
-        if fault is not None:
-            payload = fault.body
-            if payload is None:
-                payload = json.dumps({"error": f"injected {fault.status}"}).encode()
-            self._send(fault.status, payload, fault.headers)
-            return
-        if not fake._authorized(self.headers.get("Authorization")):
-            self._send(401, json.dumps({"error": "Couldn't authenticate you"}).encode())
-            return
-        base = f"http://{self.headers.get('Host', 'localhost')}"
-        status, result = fake.handle(method, parts.path, query, body, base)
-        with fake._lock:
-            fake.responses.append(LoggedResponse(method, parts.path, status, result))
-        self._send(status, json.dumps(result).encode() if result is not None else b"")
-
-    def _send(self, status: int, payload: bytes, headers: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        # The client may have given up waiting (a timeout test): nothing to answer then.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(payload)
 
 
 _NOT_FOUND = {"error": "RecordNotFound", "description": "Not found"}

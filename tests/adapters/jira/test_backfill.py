@@ -42,7 +42,7 @@ def test_cloud_exports_through_search_jql_with_tokens(cloud: FakeJiraServer, bui
     assert [r.path for r in searches] == ["/rest/api/2/search/jql"] * 3
     assert "nextPageToken" in searches[1].query
     assert "comment" in searches[0].query["fields"].split(",")
-    assert cloud.count("GET", "/rest/api/2/issue/") == 0
+    assert cloud.calls("GET", "/rest/api/2/issue/") == 0
 
 
 def test_data_center_exports_through_search_with_start_at(
@@ -54,7 +54,7 @@ def test_data_center_exports_through_search_with_start_at(
     assert _export_all(desk) == keys
     starts = [r.query["startAt"] for r in datacenter.requests if r.path == "/rest/api/2/search"]
     assert starts == ["0", "100"]
-    assert datacenter.count("GET", "/rest/api/2/issue/") == 0
+    assert datacenter.calls("GET", "/rest/api/2/issue/") == 0
 
 
 def test_exported_tickets_carry_their_comments(server: FakeJiraServer, build: Build) -> None:
@@ -99,8 +99,8 @@ def test_cloud_bulk_edits_shared_label_changes(cloud: FakeJiraServer, build: Bui
     outcomes = desk.apply_many([(TicketRef("jira", k), STAGE) for k in keys])
     assert all(o.ok for o in outcomes)
     assert [o.ref.id for o in outcomes] == keys
-    assert cloud.count("POST", "/rest/api/3/bulk/issues/fields") == 2
-    assert cloud.count("PUT") == 0
+    assert cloud.calls("POST", "/rest/api/3/bulk/issues/fields") == 2
+    assert cloud.calls("PUT") == 0
     assert all(cloud.labels(k) == ["deescalate-stage-upset"] for k in keys)
 
 
@@ -110,7 +110,7 @@ def test_a_running_bulk_task_is_polled_until_it_ends(cloud: FakeJiraServer, buil
     keys = [cloud.add_issue() for _ in range(3)]
     desk = build(cloud)
     desk.apply_many([(TicketRef("jira", k), TicketChange(add_tags={"x"})) for k in keys])
-    assert cloud.count("GET", "/rest/api/3/bulk/queue/") == 3
+    assert cloud.calls("GET", "/rest/api/3/bulk/queue/") == 3
 
 
 def test_a_bulk_failure_falls_back_to_one_put_each(cloud: FakeJiraServer, build: Build) -> None:
@@ -132,8 +132,8 @@ def test_data_center_writes_one_put_per_issue(datacenter: FakeJiraServer, build:
         [(TicketRef("jira", k), TicketChange(add_tags={"x"})) for k in keys]
     )
     assert all(o.ok for o in outcomes)
-    assert datacenter.count("PUT") == 4
-    assert datacenter.count("POST") == 0
+    assert datacenter.calls("PUT") == 4
+    assert datacenter.calls("POST") == 0
 
 
 def test_changes_with_notes_are_applied_one_by_one(cloud: FakeJiraServer, build: Build) -> None:
@@ -142,5 +142,5 @@ def test_changes_with_notes_are_applied_one_by_one(cloud: FakeJiraServer, build:
     change = TicketChange(add_tags={"x"}, note="hello")
     outcomes = build(cloud).apply_many([(TicketRef("jira", k), change) for k in keys])
     assert all(o.ok for o in outcomes)
-    assert cloud.count("POST", "/rest/api/2/issue/") == 2
-    assert cloud.count("POST", "/rest/api/3/") == 0
+    assert cloud.calls("POST", "/rest/api/2/issue/") == 2
+    assert cloud.calls("POST", "/rest/api/3/") == 0

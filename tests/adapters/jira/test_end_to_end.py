@@ -53,11 +53,11 @@ def test_an_angry_comment_is_labelled_noted_and_never_duplicated(
     runtime.run_once()
     assert any(label.startswith("deescalate-stage-") for label in server.labels(key))
     assert len(notes(server, key)) == 1
-    writes = server.count("PUT") + server.count("POST", "/rest/api/2/issue")
+    writes = server.calls("PUT") + server.calls("POST", "/rest/api/2/issue")
     assert not runtime.inbox.receive(headers, body).new  # Jira retried the delivery
     runtime.run_once()
     assert len(notes(server, key)) == 1
-    assert server.count("PUT") + server.count("POST", "/rest/api/2/issue") == writes
+    assert server.calls("PUT") + server.calls("POST", "/rest/api/2/issue") == writes
 
 
 def test_the_agents_promise_opens_an_obligation(server: FakeJiraServer, runtime: Runtime) -> None:
@@ -87,4 +87,4 @@ def test_our_own_note_echoed_back_costs_nothing(server: FakeJiraServer, runtime:
     echo = server.comment_event(key, ours)
     runtime.inbox.receive(server.signed(echo, "wh-4"), echo)
     runtime.run_once()
-    assert server.count() == 0
+    assert server.calls() == 0

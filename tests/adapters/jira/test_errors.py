@@ -27,7 +27,7 @@ def test_429_is_raised_at_once_with_retry_after(cloud: FakeJiraServer, build: Bu
     with pytest.raises(RateLimited) as caught:
         desk.get_ticket(TicketRef("jira", key))
     assert caught.value.retry_after == 17.0
-    assert cloud.count("GET", "/rest/api/2/issue/") == 1
+    assert cloud.calls("GET", "/rest/api/2/issue/") == 1
 
 
 def test_wrong_credentials_are_an_auth_error(server: FakeJiraServer, build: Build) -> None:

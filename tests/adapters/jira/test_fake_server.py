@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from deescalate_jira.testing import FakeJiraServer, FakeRequest
+from deescalate_jira.testing import FakeJiraServer, LoggedRequest
 
 from deescalate.helpdesk import Priority, Reminder, TicketChange, TicketRef
 from tests.adapters.jira.conftest import Build, shared_data
@@ -132,7 +132,7 @@ def test_the_spec_check_catches_a_wrong_answer() -> None:
         _validate({"$ref": "#/components/schemas/ServerInformation"}, {"bogus": 1})
 
 
-def _scenario(fake: FakeJiraServer, build: Build) -> Iterator[FakeRequest]:
+def _scenario(fake: FakeJiraServer, build: Build) -> Iterator[LoggedRequest]:
     """Drive every route the adapter uses, then yield the logged requests."""
     desk = build(fake, project="SUP", due_field="property:deescalate.reminder")
     key = fake.add_issue(comments=[("customer", "Broken"), ("agent", "On it")], labels=["old"])

@@ -66,7 +66,7 @@ def test_data_center_with_role_visibility_reads_once(
     desk.apply(TicketRef("jira", key), _note("Private"), idempotency_key="k1")
     datacenter.reset_log()
     ticket = desk.get_ticket(TicketRef("jira", key))
-    assert datacenter.count() == 1
+    assert datacenter.calls() == 1
     assert [c.public for c in ticket.comments] == [True, False]
 
 
@@ -76,7 +76,7 @@ def test_all_comment_pages_are_read(cloud: FakeJiraServer, build: Build) -> None
     cloud.embedded_comments = 20
     ticket = build(cloud).get_ticket(TicketRef("jira", key))
     assert [c.body for c in ticket.comments] == [f"message {n}" for n in range(230)]
-    assert cloud.count("GET", f"/rest/api/2/issue/{key}/comment") == 3
+    assert cloud.calls("GET", f"/rest/api/2/issue/{key}/comment") == 3
 
 
 def test_roles_tell_the_reporter_and_portal_customers_from_agents(

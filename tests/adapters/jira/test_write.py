@@ -161,7 +161,7 @@ def test_a_failed_post_is_not_retried_and_is_checked_again(
     )
     with pytest.raises(AdapterError, match="503"):
         desk.apply(TicketRef("jira", key), STAGE, idempotency_key="evt-6")
-    assert cloud.count("POST") == 1
+    assert cloud.calls("POST") == 1
     cloud.reset_log()
     desk.apply(TicketRef("jira", key), STAGE, idempotency_key="evt-6")
     assert [r.method for r in cloud.requests] == ["GET", "POST"]
@@ -184,7 +184,7 @@ def test_a_reminder_fills_a_date_time_field(cloud: FakeJiraServer, build: Build)
     desk = build(cloud, due_field="customfield_10050")
     desk.apply(TicketRef("jira", key), TicketChange(reminder=Reminder("due-soon", DUE)))
     assert cloud.issues[key]["fields"]["customfield_10050"] == "2026-03-02T15:30:00.000+0000"
-    assert cloud.count("PUT") == 1
+    assert cloud.calls("PUT") == 1
 
 
 def test_a_reminder_can_live_in_an_issue_property(cloud: FakeJiraServer, build: Build) -> None:
