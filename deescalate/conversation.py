@@ -137,7 +137,7 @@ def summarize(
     rates the customer's messages (the default assessor when ``None``); the next step comes from
     :func:`deescalate.playbook.advise`.
     """
-    from deescalate.coach.steps import steps_shown
+    from deescalate.steps import steps_shown
 
     messages = (
         conversation.messages if isinstance(conversation, Conversation) else tuple(conversation)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,20 +45,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_helpdesk(name: str) -> Helpdesk:
-    """The adapter registered as ``name``, built with its ``from_env()`` (``fake``: the
+def build_helpdesk(name: str, environ: Mapping[str, str] | None = None) -> Helpdesk:
+    """The adapter registered as ``name``, built with its ``from_env(environ)`` (``fake``: the
     in-memory :class:`~deescalate.testing.FakeHelpdesk`)."""
     if name == "fake":
         from deescalate.testing import FakeHelpdesk
 
-        return FakeHelpdesk.from_env()
+        return FakeHelpdesk.from_env(environ)
     cls = load_helpdesk(name)
     from_env = getattr(cls, "from_env", None)
     if from_env is None:
         raise ConfigurationError(
             f"helpdesk adapter {name!r} has no from_env(): it does not implement the Helpdesk protocol"
         )
-    desk = from_env()
+    desk = from_env(environ)
     if not isinstance(desk, Helpdesk):
         raise ConfigurationError(
             f"helpdesk adapter {name!r} does not implement the Helpdesk protocol"
@@ -115,11 +115,13 @@ class Runtime:
         macros: MacroLibrary | None = None,
         calendar: BusinessCalendar | None = None,
         must_exist: bool = False,
+        environ: Mapping[str, str] | None = None,
     ) -> Runtime:
         """Build every part from ``settings`` (``Settings()`` by default); arguments override.
 
         Without a ``helpdesk`` (or ``settings.helpdesk``) there is no outbox, inbox or worker:
-        enough for commands that only read or write the ledger.
+        enough for commands that only read or write the ledger. A helpdesk named here is built
+        with its ``from_env(environ)`` (``os.environ`` when None).
         """
         settings = settings or Settings()
         clock = clock or _utc_now
@@ -150,7 +152,7 @@ class Runtime:
             name = helpdesk if helpdesk is not None else settings.helpdesk
             if name is None:
                 return runtime
-            desk = build_helpdesk(name) if isinstance(name, str) else name
+            desk = build_helpdesk(name, environ) if isinstance(name, str) else name
             runtime.helpdesk = desk
             runtime.outbox = Outbox(store, desk, worker_id=worker_id, clock=clock)
             runtime.inbox = Inbox(

@@ -277,7 +277,11 @@ def prepared_if_changed(text: str) -> PreparedText | None:
     return PreparedText(original=text, text=current, _maps=tuple(maps)) if maps else None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n")
+# A line break ends a sentence on its own: a blank line, a list item, or any break after a
+# character. The same alternatives, in the same order, close :data:`_SENTENCE_END`.
+_LINE_END = r"\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s])\n"
+_LINE_BREAK_END = re.compile(_LINE_END)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|" + _LINE_END)
 
 
 _ABBREVIATION = re.compile(
@@ -325,13 +329,31 @@ def sentence_numbers(text: str, positions: Sequence[int]) -> list[int]:
 
 
 def _sentence_ends(text: str, pos: int) -> Iterator[re.Match[str]]:
-    """The matches of :data:`_SENTENCE_END` from ``pos`` that end a sentence, in order."""
-    for match in _SENTENCE_END.finditer(text, pos):
-        if text[match.start() - 1 : match.start()] == "." and _ABBREVIATION.search(
-            text, max(0, match.start() - 8), match.start()
-        ):
-            continue  # "3 p.m. today": the abbreviation's period ends no sentence
+    """The matches of :data:`_SENTENCE_END` from ``pos`` that end a sentence, in order.
+
+    A period after an abbreviation ends no sentence ("3 p.m. today"), but a line break in the
+    blanks after it still does ("at 3 p.m.\n\nThanks" is two). Looking for that break inside
+    the skipped blanks makes the ends the same wherever the search starts in a sentence, so
+    :func:`sentence_numbers` agrees with :func:`split_sentences`.
+    """
+    while (match := _SENTENCE_END.search(text, pos)) is not None:
+        pos = match.end()
+        if _follows_abbreviation(text, match.start()):
+            # Only the skipped blanks are searched (and one character more, for the list
+            # item's lookahead): searching on to the next line break from every "p.m." of a
+            # long line would read the rest of the line once per abbreviation.
+            line_break = _LINE_BREAK_END.search(text, match.start(), match.end() + 1)
+            if line_break is None:
+                continue
+            match = line_break
+            pos = match.end()
         yield match
+
+
+def _follows_abbreviation(text: str, end: int) -> bool:
+    return (
+        text[end - 1 : end] == "." and _ABBREVIATION.search(text, max(0, end - 8), end) is not None
+    )
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

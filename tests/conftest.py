@@ -1,16 +1,32 @@
-"""Shared test configuration: where the development data lives, and markers for it."""
+"""Shared test configuration: where the development data lives, markers for it, and the
+Hypothesis profiles (``ci`` when ``CI`` is set or ``HYPOTHESIS_PROFILE=ci``; else ``default``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.postgres_server import PostgresServer, running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+
+# CI runs the same examples on every run, so a red build is red again when re-run, and prints the
+# blob that replays a failure; local runs keep exploring new random examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+
+
+def hypothesis_profile(environ: Mapping[str, str]) -> str:
+    """``HYPOTHESIS_PROFILE`` when set, else ``ci`` when ``CI`` is set, else ``default``."""
+    return environ.get("HYPOTHESIS_PROFILE") or ("ci" if environ.get("CI") else "default")
+
+
+settings.load_profile(hypothesis_profile(os.environ))
 
 
 def requires_data(item: str) -> pytest.MarkDecorator:

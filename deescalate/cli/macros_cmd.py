@@ -37,8 +37,17 @@ def register(subparsers: Any) -> None:
     show.add_argument("--language", default="en", help="language code (default: en)")
     show.set_defaults(func=run_show)
 
-    render = actions.add_parser("render", help="render a macro with the values given")
-    render.add_argument("name")
+    render = actions.add_parser(
+        "render",
+        help="render a macro with the values given, or every macro for a helpdesk (--for)",
+    )
+    render.add_argument("name", nargs="?", help="the macro (optional with --for)")
+    render.add_argument(
+        "--for",
+        dest="target",
+        metavar="SYSTEM",
+        help="print canned texts for a helpdesk without macro import (jira), or its own format",
+    )
     _common(render)
     _value_options(render)
     render.add_argument("--variant", help="variant id (default: the first one for --stage)")
@@ -84,6 +93,19 @@ def register(subparsers: Any) -> None:
         help="a team's macro file (repeatable)",
     )
     export.set_defaults(func=run_export)
+
+    sync = actions.add_parser(
+        "sync",
+        help="create or update the library's macros in a helpdesk (never duplicated)",
+        description="Upsert every customer-facing macro variant into the helpdesk, by a stable "
+        "name (language::macro::variant); a second run updates them in place.",
+    )
+    sync.add_argument("helpdesk", metavar="NAME", help="an installed adapter, e.g. zendesk")
+    sync.add_argument("--language", help="only this language (default: all)")
+    sync.add_argument(
+        "--library", action="append", default=[], metavar="FILE", help="a team's macro file"
+    )
+    sync.set_defaults(func=run_sync)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -233,6 +255,17 @@ def run_render(args: argparse.Namespace) -> int:
     from deescalate.stages import Stage
 
     library = _library(args)
+    if args.target:
+        args.to = args.target
+        if args.name is not None:
+            from deescalate.macros import MacroLibrary
+
+            library = MacroLibrary(tuple(m for m in library if m.name == args.name))
+            if not len(library):
+                raise CliInputError(f"no macro named {args.name!r}")
+        return _export(args, library)
+    if args.name is None:
+        raise CliInputError("name a macro to render, or give --for SYSTEM for all of them")
     values = MacroValues(
         customer_name=args.customer_name,
         agent_name=args.agent_name,
@@ -340,9 +373,12 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    return _export(args, _library(args))
+
+
+def _export(args: argparse.Namespace, library: MacroLibrary) -> int:
     from deescalate.macros.export import to_jira_text
 
-    library = _library(args)
     if args.to == "jira":
         sys.stdout.write(to_jira_text(library, language=args.language))
         return 0
@@ -357,4 +393,28 @@ def run_export(args: argparse.Namespace) -> int:
     if export is None:
         raise CliInputError(f"the {args.to} adapter cannot export macros")
     write_json({"macros": export(library, language=args.language)}, indent=2)
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from deescalate.cli.context import build_runtime
+    from deescalate.macros.export import selected
+    from deescalate.macros.render import fill_placeholders
+
+    library = _library(args)
+    args.db = "memory://"  # syncing macros touches no ledger
+    count = 0
+    with build_runtime(args, helpdesk=args.helpdesk) as runtime:
+        desk = runtime.helpdesk
+        placeholders = getattr(desk, "macro_placeholders", {})
+        for macro in selected(library, args.language):
+            if not macro.public:
+                continue  # internal notes are the worker's, not agents' macros
+            for variant in macro.variants:
+                name = f"{macro.language}::{macro.name}::{variant.id}"
+                body = fill_placeholders(variant.text, placeholders)
+                ident = desk.upsert_macro(name, body, public=True, tags=macro.tags)
+                sys.stdout.write(f"{name} -> {ident}\n")
+                count += 1
+    sys.stdout.write(f"{count} macros synced to {args.helpdesk}\n")
     return 0

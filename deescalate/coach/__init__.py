@@ -2,7 +2,7 @@
 
 from deescalate.coach.finding import Finding, Severity
 from deescalate.coach.linter import Coach, CustomerContext, default_coach, lint_reply
-from deescalate.coach.steps import StepEvidence, find_steps, steps_shown
+from deescalate.steps import StepEvidence, find_steps, steps_shown
 
 __all__ = [
     "Coach",

@@ -24,13 +24,13 @@ from deescalate.coach.packs import (
     builtin_coach_pack_paths,
     load_rule_set,
 )
-from deescalate.coach.steps import steps_shown
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
 from deescalate.once import once
 from deescalate.phrases import find_all
 from deescalate.playbook import LOWEST_FLAGGED_STAGE, PlaybookState, advise
 from deescalate.stages import Stage
+from deescalate.steps import steps_shown
 from deescalate.text import decode_text, prepared_if_changed
 
 __all__ = ["Coach", "CustomerContext", "lint_reply"]
@@ -156,35 +156,29 @@ class Coach:
             if prepared is not None:
                 start, end = prepared.span_in_original(start, end)
             findings.append(
-                _new_finding(
-                    Finding,
-                    (
-                        rule.code,
-                        rule.name,
-                        severity or rule.severity,
-                        rule.message,
-                        start,
-                        end,
-                        original[start:end],
-                        suggestion,
-                    ),
+                Finding(
+                    code=rule.code,
+                    rule=rule.name,
+                    severity=severity or rule.severity,
+                    message=rule.message,
+                    start=start,
+                    end=end,
+                    text=original[start:end],
+                    suggestion=suggestion,
                 )
             )
         if context is not None:
             for rule in self._absences(body, context):
                 findings.append(
-                    _new_finding(
-                        Finding,
-                        (
-                            rule.code,
-                            rule.name,
-                            rule.severity,
-                            rule.message,
-                            0,
-                            len(original),
-                            original,
-                            rule.suggestion,
-                        ),
+                    Finding(
+                        code=rule.code,
+                        rule=rule.name,
+                        severity=rule.severity,
+                        message=rule.message,
+                        start=0,
+                        end=len(original),
+                        text=original,
+                        suggestion=rule.suggestion,
                     )
                 )
         if len(findings) < 2:  # most drafts: nothing to order, nest or repeat
@@ -255,11 +249,6 @@ class Coach:
         )
         due = advise(state).flagged_rules
         return [rule for name in sorted(due) if (rule := self._enabled(name)) is not None]
-
-
-# Builds a Finding without the Python-level __new__ a named tuple has: one per finding, on the
-# hot path. The fields go in the order Finding declares them.
-_new_finding = tuple.__new__
 
 
 def _without_nested(findings: list[Finding]) -> list[Finding]:

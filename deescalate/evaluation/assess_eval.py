@@ -171,17 +171,3 @@ def evaluate_assess(
         "goemotions_anger": len(data.anger),
     }
     return AssessReport(counts, tuple(raters))
-
-
-def run(data_dir: Path, fmt: str) -> int:
-    """The ``deescalate eval assess`` entry point."""
-    import sys
-
-    from deescalate.cli.io import write_json
-
-    report = evaluate_assess(data_dir)
-    if fmt == "json":
-        write_json(report.to_dict(), indent=2)
-    else:
-        sys.stdout.write(report.to_text() + "\n")
-    return 0

@@ -11,7 +11,6 @@ Two measures, computed from ../shared/data at run time:
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from deescalate.coach import Coach, default_coach
 from deescalate.coach.finding import Severity
 from deescalate.evaluation.datasets import read_phrase_lists, read_twcs
 
-__all__ = ["LintReport", "evaluate_lint", "run"]
+__all__ = ["LintReport", "evaluate_lint"]
 
 _LOUD = (Severity.ERROR, Severity.WARNING)
 
@@ -116,15 +115,3 @@ def evaluate_lint(data_dir: Path, coach: Coach | None = None) -> LintReport:
         recommended=len(recommended),
         recommended_flagged=sum(bool(chosen.lint(p)) for p in recommended),
     )
-
-
-def run(data_dir: Path, fmt: str) -> int:
-    """The ``deescalate eval lint`` entry point."""
-    from deescalate.cli.io import write_json
-
-    report = evaluate_lint(data_dir)
-    if fmt == "json":
-        write_json(report.to_dict(), indent=2)
-    else:
-        sys.stdout.write(report.to_text() + "\n")
-    return 0

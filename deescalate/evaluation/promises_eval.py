@@ -6,7 +6,6 @@ with and without a stated time) and prints an evenly spaced sample of 50 for che
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import Any
 from deescalate.evaluation.datasets import read_twcs
 from deescalate.promises import Promise, find_promises
 
-__all__ = ["PromiseReport", "evaluate_promises", "run"]
+__all__ = ["PromiseReport", "evaluate_promises"]
 
 SAMPLE_SIZE = 50
 
@@ -79,15 +78,3 @@ def evaluate_promises(data_dir: Path, tz: str = "UTC") -> PromiseReport:
         with_due=sum(p.due_at is not None for _, p in found),
         sample=found[::step][:SAMPLE_SIZE],
     )
-
-
-def run(data_dir: Path, fmt: str) -> int:
-    """The ``deescalate eval promises`` entry point."""
-    from deescalate.cli.io import write_json
-
-    report = evaluate_promises(data_dir)
-    if fmt == "json":
-        write_json(report.to_dict(), indent=2)
-    else:
-        sys.stdout.write(report.to_text() + "\n")
-    return 0

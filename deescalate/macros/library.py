@@ -46,7 +46,7 @@ def _model() -> Any:
     """Build the pydantic model on first use, keeping pydantic out of ``import deescalate``."""
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-    from deescalate.macros.render import check_template
+    from deescalate.macros.sandbox import check_template
 
     stage_name = Literal["calm", "frustrated", "upset", "angry", "irate"]
     step_name = Literal[

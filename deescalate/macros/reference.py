@@ -7,7 +7,7 @@ up to date with the shipped library.
 from __future__ import annotations
 
 from deescalate.macros.library import MacroLibrary
-from deescalate.macros.render import placeholders_of
+from deescalate.macros.sandbox import placeholders_of
 
 __all__ = ["reference_markdown"]
 

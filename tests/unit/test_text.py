@@ -163,6 +163,42 @@ def test_unclosed_html_comment_runs_to_the_end() -> None:
     assert prepared.text.strip() == "Still broken"
 
 
+def test_line_break_after_an_abbreviation_ends_a_sentence() -> None:
+    """The period of "p.m." ends no sentence, but a line break after it still does."""
+    text = "Call me at 3 p.m.\nThanks"
+    assert [text[start:end] for start, end in split_sentences(text)] == [
+        "Call me at 3 p.m.",
+        "Thanks",
+    ]
+
+
+def test_blank_line_after_an_abbreviation_ends_a_sentence() -> None:
+    """A paragraph break ends a sentence whatever the word before it."""
+    text = "Send it to Mr.\n\nWe are waiting"
+    assert [text[start:end] for start, end in split_sentences(text)] == [
+        "Send it to Mr.",
+        "We are waiting",
+    ]
+
+
+def test_abbreviation_within_a_line_ends_no_sentence() -> None:
+    """ "3 p.m. today" stays one sentence: only the line break after an abbreviation ends one."""
+    text = "Call me at 3 p.m. today. Thanks"
+    assert [text[start:end] for start, end in split_sentences(text)] == [
+        "Call me at 3 p.m. today.",
+        "Thanks",
+    ]
+
+
+def test_sentence_numbers_from_a_quote_after_an_abbreviation() -> None:
+    """Hypothesis found this: counting from the quote after "p.m." once saw an end split_sentences did not."""
+    text = '😡😡p.m.""\nword'
+    spans = split_sentences(text)
+    assert [text[start:end] for start, end in spans] == ['😡😡p.m.""', "word"]
+    assert sentence_numbers(text, [7, 9]) == [0, 1]
+    assert sentence_numbers(text, [6, 7]) == [0, 0]
+
+
 _SENTENCE_PIECES = st.sampled_from(
     [
         *("word", "Thanks", "😡", "!!", "?", ".", "…", '"', "'", ")", "]", "-", "*", "•"),

@@ -2,7 +2,8 @@
 
 The detector looks for the words agents use when they acknowledge the emotion, apologize, restate
 the problem and verify it, or give a next step, and reports each step with the span that shows
-it. The tracker and the absence rules of the coach both use it.
+it. The conversation tracker and the absence rules of the coach both use it, so it sits below
+both.
 """
 
 from __future__ import annotations
