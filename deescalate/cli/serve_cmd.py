@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import socket
+from datetime import timedelta
 from typing import Any
 
 from deescalate.cli.context import add_db_argument, add_helpdesk_argument, build_runtime
@@ -57,12 +58,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--poll", type=float, default=1.0, help="seconds between looks when there is no work"
     )
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        help="seconds a claimed delivery or write is held: after a crash, what the process "
+        "held is taken up again once this passes",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.max_body < 1 or args.batch < 1 or args.poll <= 0:
-        raise CliInputError("--max-body and --batch must be at least 1, --poll positive")
+    if args.max_body < 1 or args.batch < 1 or args.poll <= 0 or args.lease <= 0:
+        raise CliInputError(
+            "--max-body and --batch must be at least 1, --poll and --lease positive"
+        )
     if not 0 <= args.port <= 65535:
         raise CliInputError(f"--port must be between 0 and 65535, not {args.port}")
     from deescalate.service import create_app
@@ -77,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         raise MissingExtraError("deescalate serve", "server") from exc
     listener = _listen(args.host, args.port)
     with listener, build_runtime(args, helpdesk=args.helpdesk) as runtime:
+        runtime.inbox.lease = runtime.outbox.lease = timedelta(seconds=args.lease)
         app = create_app(
             runtime,
             max_body=args.max_body,

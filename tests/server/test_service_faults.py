@@ -78,7 +78,8 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_delivery(tmp_path: Path)
     delivery is in the inbox once and done, and the retries add nothing twice."""
     db = tmp_path / "killed.db"
     ids = [f"d-{n}" for n in range(600)]
-    server = ServeProcess(db)
+    # A short lease: what the killed process had claimed is taken up soon after the restart.
+    server = ServeProcess(db, "--lease", "1")
     acknowledged: set[str] = set()
     unanswered: list[str] = []
 
@@ -98,7 +99,7 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_delivery(tmp_path: Path)
     stored_before_restart = inbox_states(db)
     assert acknowledged <= set(stored_before_restart)
 
-    restarted = ServeProcess(db)
+    restarted = ServeProcess(db, "--lease", "1")
     try:
         # The senders retry what was not answered, and replay some of what was.
         replays = sorted(acknowledged)[:50]
