@@ -156,13 +156,21 @@ class ZendeskHelpdesk(HelpdeskBase):
         refs = [TicketRef(self.name, str(t["id"])) for t in tickets if isinstance(t.get("id"), int)]
         return refs, next_cursor.encode()
 
-    def export_tickets(self, *, since: datetime, cursor: str | None = None) -> TicketPage:
+    def export_tickets(
+        self, *, since: datetime, cursor: str | None = None, query: str | None = None
+    ) -> TicketPage:
         """Tickets changed since ``since`` with the comments made since then, one page at a time.
+
+        The incremental export takes no filter: a ``query`` is refused (``InputError``).
 
         A page is one call of the incremental ticket export (up to 1,000 tickets) and the calls
         of the ticket-event export (comment events, 1,000 a call) that cover the same time; the
         comments are not read ticket by ticket. ``cursor`` resumes where a page ended.
         """
+        if query is not None:
+            raise InputError(
+                "the Zendesk ticket export takes no query; backfill exports every ticket"
+            )
         if since.tzinfo is None:
             raise InputError("export_tickets needs an aware 'since'")
         position = bulk.ExportCursor.parse(cursor) if cursor else bulk.ExportCursor.start(since)
