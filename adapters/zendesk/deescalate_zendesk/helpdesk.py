@@ -237,7 +237,14 @@ class ZendeskHelpdesk(HelpdeskBase):
             due_field=self.settings.due_field,
             time_zone=self.settings.time_zone,
         )
-        note = self._update(ticket_id, body)
+        try:
+            note = self._update(ticket_id, body)
+        except BaseException:
+            # The write may have happened without an answer (a timeout, a 5xx after the commit):
+            # forget what the last read showed, so a retry reads the comments for the marker.
+            with self._lock:
+                self._seen.snapshots.pop(str(ticket_id), None)
+            raise
         self._after_write(ticket_id, change, idempotency_key, note)
         return AppliedChange(
             ref, change, idempotency_key, note=note, calls=self.client.calls - before
