@@ -33,7 +33,7 @@ EVIDENCE_TEXT = {
 }
 FIRST = "My router drops the connection every evening since the upgrade."
 REPEATED = "The router drops the connection every evening since the upgrade."
-NOT_REPEATED = "Any news about the line?"
+NOT_REPEATED = "Any news about the line? I have heard nothing from the engineers this week."
 VALUES = values()
 
 # The facts besides the stage and the steps shown, and the signal each comes from in the
