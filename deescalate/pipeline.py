@@ -387,8 +387,11 @@ class Pipeline:
         coach = self.coach or default_coach()
         customer = Conversation(tuple(before)) if before else None
         found: list[Finding] = coach.lint(upto[last].body, customer, assessor=self.assessor)
+        # A missing step's stock example ("So the engineer didn't arrive...") is not this
+        # customer's; the suggested wording above is, so only wrong phrasings get a "Try:".
         return [
-            f"- {f.code} {f.rule}: {f.message}" + (f" Try: {f.suggestion}" if f.suggestion else "")
+            f"- {f.code} {f.rule}: {f.message}"
+            + (f" Try: {f.suggestion}" if f.suggestion and not f.code.startswith("DE2") else "")
             for f in found[:_FINDINGS_SHOWN]
         ]
 

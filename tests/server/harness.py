@@ -64,7 +64,8 @@ def wait_until(condition: Any, timeout: float = 15.0, step: float = 0.05) -> boo
 
 
 def _listener() -> socket.socket:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP so asyncio sets TCP_NODELAY on the connections (as deescalate serve does).
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     listener.listen(512)
     return listener
