@@ -368,6 +368,7 @@ class Pipeline:
                 library=self.macros,
                 seed=str(ticket.ref),
                 assessor=self.assessor,
+                limit=_SUGGESTIONS_SHOWN + 2,  # room for suggestions that lack a value
             )
         except Exception as exc:  # a team's broken macro must not stop the tags and the note
             log.warning("ticket %s: no suggested wording (%s)", ticket.ref, exc.__class__.__name__)

@@ -66,6 +66,7 @@ class Condition(enum.StrEnum):
     REPEATED = "they repeat an answered message"
     PROMISE_BROKEN = "a promise to them was broken"
     INCONVENIENCED = "the company caused them an inconvenience"
+    PROBLEM_STATED = "they have stated a problem to restate"
 
     def __str__(self) -> str:
         return self.value
@@ -168,7 +169,7 @@ PLAYBOOK: tuple[Need, ...] = (
     ),
     Need(
         Step.RESTATE,
-        Condition.ALWAYS,
+        Condition.PROBLEM_STATED,
         from_stage=Stage.CALM,
         flagged_from=Stage.ANGRY,
         rule="missing-restatement",
@@ -224,7 +225,8 @@ class PlaybookState:
     apologized (which also shows ``acknowledge``). ``inconvenienced``: the company caused the
     customer an inconvenience; ``repeated``: they repeated an answered message; ``unheard``: they
     say they are not being heard; ``promise_broken``: a promise to them was not kept;
-    ``wants_handoff``: they ask for someone else.
+    ``wants_handoff``: they ask for someone else; ``problem_stated``: their words state a problem
+    that can be said back to them (not so for "USELESS!!!" alone).
     """
 
     stage: Stage
@@ -235,6 +237,7 @@ class PlaybookState:
     unheard: bool = False
     promise_broken: bool = False
     wants_handoff: bool = False
+    problem_stated: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.stage, Stage):
@@ -265,6 +268,7 @@ class PlaybookState:
         unheard: bool = False,
         promise_broken: bool = False,
         wants_handoff: bool = False,
+        problem_stated: bool = True,
     ) -> PlaybookState:
         """The state from the evidence names the coach's step detector reports (``steps_shown``)."""
         names = frozenset(evidence)
@@ -281,6 +285,7 @@ class PlaybookState:
             unheard=unheard,
             promise_broken=promise_broken,
             wants_handoff=wants_handoff,
+            problem_stated=problem_stated,
         )
 
     def holds(self, condition: Condition) -> bool:
@@ -293,6 +298,8 @@ class PlaybookState:
             return self.repeated
         if condition is Condition.PROMISE_BROKEN:
             return self.promise_broken
+        if condition is Condition.PROBLEM_STATED:
+            return self.problem_stated
         return self.inconvenienced
 
     def has_shown(self, need: Need) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from deescalate.once import once
 from deescalate.phrases import CompiledPhrase, compile_phrase, find_all, text_words
 
-__all__ = ["STEPS", "StepEvidence", "find_steps", "steps_shown"]
+__all__ = ["NON_APOLOGIES", "STEPS", "StepEvidence", "find_steps", "steps_shown"]
 
 _EMOTION = (
     "frustrating|frustrated|annoying|annoyed|upsetting|upset|disappointing|disappointed|"
@@ -95,9 +95,26 @@ STEPS: dict[str, tuple[str, ...]] = {
         "(i've|i have|we've|we have) (escalated|raised|logged|filed|opened|passed|sent|issued|processed|scheduled|arranged|booked|refunded|credited)",
         f"(and|then|who|they|someone|somebody|team|colleagues|specialist|expert|technician|agent) (will|'ll|are going to|is going to) {{w:0-2}} ({_ACTIONS}|reply|respond|be in touch)",
         "(will|'ll) be in touch",
+        "you can (now)? (claim|track|reset|change|download|book|request|apply|return|cancel|update|collect|reschedule)",
+        "(the)? (next|first|earliest) (available)? (slot|appointment|visit|delivery|date) (is|will be)",
         "(please|pls|kindly) (dm|send|share|provide|confirm|follow|click|reply|call|email|check|try|contact|give|let|tell|reach|visit|use|select|go|fill|complete|restart|update|open)",
     ),
 }
+
+
+# Apologies that apologize for nothing in particular, or only if at all ("sorry for any
+# inconvenience this may have caused", "sorry if you feel that way"): they show neither an
+# apology nor an acknowledgement.
+NON_APOLOGIES: tuple[str, ...] = (
+    "(sorry|apologies|apologize|apologise|apology) (for|about) any (inconvenience|trouble|"
+    "frustration|disappointment|issues|problems)",
+    "(sorry|apologies|apologize|apologise) (for|about) the inconvenience (this|that|it) (may|might|"
+    "could) have caused",
+    "(sorry|apologize|apologise|apologies) if (this|that|it|we|you|our|anyone|there) (has|have|may|"
+    "might|caused|was|were|felt|feel)",
+    "sorry (that)? you feel (that way|this way|like that)",
+)
+_HOLLOW_STEPS = frozenset({"apologize", "acknowledge"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +132,18 @@ def _compiled() -> dict[str, tuple[CompiledPhrase, ...]]:
     return {step: tuple(compile_phrase(p) for p in phrases) for step, phrases in STEPS.items()}
 
 
+@once
+def _non_apologies() -> tuple[CompiledPhrase, ...]:
+    return tuple(compile_phrase(p) for p in NON_APOLOGIES)
+
+
 # A question put to the customer ("Which device are you using?") moves the case on: a next step.
-_QUESTION_TO_CUSTOMER = re.compile(r"[^.!?\n]*\b(?:you|your)\b[^.!?\n]*\?", re.IGNORECASE)
+# So does one that opens with a question word ("What happened?"), but not "Why would I care?".
+_QUESTION_TO_CUSTOMER = re.compile(
+    r"[^.!?\n]*\b(?:you|your)\b[^.!?\n]*\?"
+    r"|(?<![^\s.!?])(?:what|which|when|where|how|who|could|can|would|may)\b[^.!?\n]*\?",
+    re.IGNORECASE,
+)
 
 
 def find_steps(text: str) -> list[StepEvidence]:
@@ -134,8 +161,22 @@ def find_steps(text: str) -> list[StepEvidence]:
                 continue
             for start, end in find_all(phrase, text, lower):
                 found.append(StepEvidence(step, start, end, text[start:end]))
+    if found and any(e.step in _HOLLOW_STEPS for e in found):
+        hollow = [
+            span
+            for phrase in _non_apologies()
+            if phrase.possible(words)
+            for span in find_all(phrase, text, lower)
+        ]
+        if hollow:
+            found = [e for e in found if e.step not in _HOLLOW_STEPS or not _within(e, hollow)]
     found.sort(key=lambda e: (e.start, e.end))
     return found
+
+
+def _within(evidence: StepEvidence, spans: list[tuple[int, int]]) -> bool:
+    """True when the evidence lies inside one of ``spans``."""
+    return any(start <= evidence.start and evidence.end <= end for start, end in spans)
 
 
 def steps_shown(text: str) -> frozenset[str]:

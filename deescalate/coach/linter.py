@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from deescalate.coach.packs import (
     builtin_coach_pack_paths,
     load_rule_set,
 )
+from deescalate.coach.restating import restates, states_a_problem
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
 from deescalate.once import once
@@ -145,7 +147,7 @@ class Coach:
             if customer is None
             else CustomerContext.of(customer, assessor if assessor is not None else self.assessor)
         )
-        quotes = SpanCover.of(quoted_spans(body))
+        quotes = SpanCover.of(_quoted_in_draft(body))
         hits = self._phrase_hits(body, context, quotes)
         if self._shouting_rule is not None:
             capitals, marks = loudness_screen(body)
@@ -201,13 +203,17 @@ class Coach:
             return []
         customer_words = context.text.lower() if context else ""
         quoting: dict[str, bool] = {}  # per matched text: one search of the customer's words each
+        shown: frozenset[str] | None = None  # the draft's playbook steps, found when first asked
         hits: list[_Hit] = []
         for check in checks:
             for start, end in find_all(check.phrase, body, lower):
-                if quotes and not check.in_quotes and quotes.covers(start, end):
-                    continue
-                if customer_words and _quotes_customer(lower[start:end], customer_words, quoting):
-                    continue  # the agent is quoting the customer's own words
+                if quotes and quotes.covers(start, end):
+                    if not check.in_quotes:
+                        continue  # reported words, not the agent's own
+                    if customer_words and _quotes_customer(
+                        lower[start:end], customer_words, quoting
+                    ):
+                        continue  # the draft quotes the customer's own words back to them
                 if check.unless_before is not None and check.unless_before.search(
                     body[max(0, start - 40) : start]
                 ):
@@ -216,6 +222,11 @@ class Coach:
                     body[end : end + 40]
                 ):
                     continue
+                if check.unless_shows:
+                    if shown is None:
+                        shown = steps_shown(body)
+                    if check.unless_shows & shown:
+                        continue  # "I don't know, I'll ask the team by 3 pm" gives a way on
                 hits.append((check.rule, start, end, check.suggestion, None))
         return hits
 
@@ -242,10 +253,14 @@ class Coach:
         """The absence rules the playbook flags for a reply to this customer that shows ``body``."""
         if context is None or context.stage < LOWEST_FLAGGED_STAGE:
             return []  # nothing is flagged: no need to look for the steps the draft shows
+        evidence = steps_shown(body)
+        if "restate" not in evidence and restates(body, context.text):
+            evidence |= {"restate"}
         state = PlaybookState.from_evidence(
             context.stage,
-            steps_shown(body),
+            evidence,
             inconvenienced=bool(context.codes & INCONVENIENCE_SIGNALS),
+            problem_stated=states_a_problem(context.text),
         )
         due = advise(state).flagged_rules
         return [rule for name in sorted(due) if (rule := self._enabled(name)) is not None]
@@ -307,6 +322,18 @@ def lint_reply(
 
 
 __all__ += ["Severity", "default_coach"]
+
+
+# A line of an e-mail quoting the message being answered: "> I was charged twice".
+_EMAIL_QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
+
+
+def _quoted_in_draft(body: str) -> list[tuple[int, int]]:
+    """Where the draft quotes someone: inside quotation marks, or on "> " lines of an e-mail."""
+    spans = quoted_spans(body)
+    if ">" in body:
+        spans.extend(match.span() for match in _EMAIL_QUOTE_LINE.finditer(body))
+    return spans
 
 
 def _quotes_customer(matched: str, customer_words: str, known: dict[str, bool]) -> bool:

@@ -10,6 +10,11 @@ Rule kinds (a discriminated union on ``kind``):
     A rule implemented in Python (absence rules, shouting); the pack holds its code, severity,
     message and suggestion so every rule is documented and configured the same way.
 
+Phrase rules take ``unless_before`` and ``unless_after`` (words that excuse a match just before or
+after it), ``in_quotes`` (flag quoted words too, except where the draft quotes the customer) and
+``unless_shows`` (playbook step evidence, such as ``next-step``, that excuses a match anywhere in
+the draft: "I don't know" is fine when the draft says what happens next).
+
 Several entries may share a rule ``name`` (an existence list and a substitution table for the same
 behaviour); switching a rule off by name switches off all of them.
 """
@@ -33,6 +38,7 @@ from deescalate.phrases import (
     phrase_alternatives,
     word_list_regex,
 )
+from deescalate.steps import STEPS
 
 __all__ = [
     "CODE_RULES",
@@ -82,6 +88,7 @@ class PhraseCheck:
     unless_before: Any
     unless_after: Any
     in_quotes: bool
+    unless_shows: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +169,16 @@ def _models() -> Any:
         unless_before: list[str] = Field(default_factory=list)
         unless_after: list[str] = Field(default_factory=list)
         in_quotes: bool = False
+        unless_shows: list[str] = Field(default_factory=list)
+
+        @field_validator("unless_shows")
+        @classmethod
+        def _known_steps(cls, names: list[str]) -> list[str]:
+            unknown = sorted(set(names) - set(STEPS))
+            if unknown:
+                known = ", ".join(STEPS)
+                raise ValueError(f"unknown step evidence {', '.join(unknown)} (known: {known})")
+            return names
 
     class Existence(_PhraseOptions):
         kind: Literal["existence"]
@@ -257,6 +274,7 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
                             unless_before=unless_before,
                             unless_after=unless_after,
                             in_quotes=entry.in_quotes,
+                            unless_shows=frozenset(entry.unless_shows),
                         )
                     )
     return RuleSet(rules=rules, checks=tuple(checks))

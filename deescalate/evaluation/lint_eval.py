@@ -7,18 +7,28 @@ Two measures, computed from ../shared/data at run time:
   by large support teams: most are fine, so the share is a false-alarm rate (goal: under 3 %).
 * D1: how many "never say this" phrases from public guides are caught, and how many of the
   recommended phrases are wrongly flagged (goal: none).
+* Written drafts: precision and recall on the project's own cases (``tests/eval/cases``, in a
+  source checkout), the development part and the part held aside from tuning
+  (:mod:`deescalate.evaluation.draft_cases`; goal: precision 0.85, recall 0.70).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from deescalate.coach import Coach, default_coach
 from deescalate.coach.finding import Severity
 from deescalate.evaluation.datasets import read_phrase_lists, read_twcs
+from deescalate.evaluation.draft_cases import (
+    DRAFT_CASE_FILES,
+    DraftFigures,
+    default_cases_dir,
+    evaluate_drafts,
+    read_draft_cases,
+)
 
 __all__ = ["LintReport", "evaluate_lint"]
 
@@ -37,9 +47,11 @@ class LintReport:
     harmful_caught: int
     recommended: int
     recommended_flagged: int
+    drafts: dict[str, DraftFigures] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "drafts": {part: figures.to_dict() for part, figures in self.drafts.items()},
             "twcs_replies": self.replies,
             "twcs_flagged_alone": self.flagged_alone,
             "twcs_flagged_alone_share": round(self.flagged_alone / self.replies, 4),
@@ -72,8 +84,24 @@ class LintReport:
                 f"  harmful phrases caught: {self.harmful_caught} of {self.harmful}",
                 f"  recommended phrases wrongly flagged: {self.recommended_flagged} of "
                 f"{self.recommended} (goal: 0)",
+                *self._draft_lines(),
             ]
         )
+
+    def _draft_lines(self) -> list[str]:
+        if not self.drafts:
+            return ["Written drafts: no case files found (tests/eval/cases in a source checkout)"]
+        lines = [
+            "Written drafts with the rules a reviewer flags (goal: precision 0.85, recall 0.70):"
+        ]
+        for part, figures in self.drafts.items():
+            lines.append(
+                f"  {part} ({figures.cases} drafts): precision {figures.precision:.2f}, "
+                f"recall {figures.recall:.2f}"
+            )
+            for rule, (tp, fp, fn) in sorted(figures.by_rule.items()):
+                lines.append(f"    {rule}: {tp} found, {fp} wrongly, {fn} missed")
+        return lines
 
 
 def _counts(counter: dict[str, int]) -> str:
@@ -83,9 +111,23 @@ def _counts(counter: dict[str, int]) -> str:
     )
 
 
-def evaluate_lint(data_dir: Path, coach: Coach | None = None) -> LintReport:
-    """Lint the twcs replies and the D1 phrases with ``coach`` (the default one if None)."""
+def evaluate_lint(
+    data_dir: Path, coach: Coach | None = None, cases_dir: Path | None = None
+) -> LintReport:
+    """Lint the twcs replies, the D1 phrases and the written drafts with ``coach``.
+
+    ``coach`` is the default one when ``None``; ``cases_dir`` holds the draft case files
+    (:func:`~deescalate.evaluation.draft_cases.default_cases_dir` when ``None``; parts whose
+    file is absent are left out).
+    """
     chosen = coach or default_coach()
+    folder = default_cases_dir() if cases_dir is None else cases_dir
+    known = frozenset(chosen.rules)
+    drafts = {
+        part: evaluate_drafts(read_draft_cases(folder / name, known), chosen)
+        for part, name in DRAFT_CASE_FILES.items()
+        if (folder / name).is_file()
+    }
     tweets = read_twcs(data_dir)
     by_id = {t.tweet_id: t for t in tweets}
     replies = [t for t in tweets if not t.inbound]
@@ -114,4 +156,5 @@ def evaluate_lint(data_dir: Path, coach: Coach | None = None) -> LintReport:
         harmful_caught=sum(bool(chosen.lint(p)) for p in harmful),
         recommended=len(recommended),
         recommended_flagged=sum(bool(chosen.lint(p)) for p in recommended),
+        drafts=drafts,
     )

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from deescalate.macros.library import language_of
 from deescalate.macros.paraphrase import to_second_person
 from deescalate.macros.problem_cues import Cues, cues_for
 from deescalate.text import prepare, split_sentences, strip_end
@@ -122,7 +123,7 @@ def find_problem(messages: Sequence[str], *, language: str = "en") -> ProblemSta
     clause_end = clause_start + len(clause)
     original = prepare(messages[index][:MAX_CHARS])
     span = original.span_in_original(start + clause_start, start + clause_end)
-    text = to_second_person(clause) if language.split("_")[0].lower() == "en" else clause
+    text = to_second_person(clause) if language_of(language) == "en" else clause
     return ProblemStatement(
         sentence=sentence,
         clause=clause,

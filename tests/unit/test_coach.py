@@ -208,3 +208,82 @@ def test_the_check_index_never_holds_back_a_check_that_matches(draft: str) -> No
     for check in coach.rule_set.checks:
         if find_all(check.phrase, draft, lower):
             assert id(check) in candidates, check.rule.name
+
+
+def _team_pack(tmp_path: Path, options: str) -> Path:
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "pack: acme\nrules:\n  - name: no-whatever\n    code: AC002\n    kind: existence\n"
+        f"    severity: warning\n    message: Dismissive.\n    phrases: [whatever]\n{options}",
+        encoding="utf-8",
+    )
+    return pack
+
+
+def test_unless_shows_excuses_a_phrase_when_the_draft_gives_that_step(tmp_path: Path) -> None:
+    """A rule with unless_shows: [next-step] is silent once the draft says what happens next."""
+    coach = Coach([_team_pack(tmp_path, "    unless_shows: [next-step]\n")], builtin=False)
+    assert [f.code for f in coach.lint("Whatever you prefer.")] == ["AC002"]
+    assert coach.lint("Whatever you prefer, I'll book it today.") == []
+
+
+def test_unless_shows_names_an_unknown_step(tmp_path: Path) -> None:
+    """A step the detector does not report is refused, naming the known ones."""
+    with pytest.raises(RulePackError, match=r"next-steps.*known: acknowledge"):
+        Coach([_team_pack(tmp_path, "    unless_shows: [next-steps]\n")], builtin=False)
+
+
+def test_a_phrase_only_the_customer_wrote_is_still_flagged() -> None:
+    """The customer writing "calm down" does not excuse the agent's own "calm down"."""
+    findings = lint_reply(
+        "Please calm down, the refund takes time.",
+        "Don't tell me to calm down again, I want my money back.",
+    )
+    assert "tells-to-calm-down" in {f.rule for f in findings}
+
+
+def test_a_customer_email_quoting_an_old_reply_excuses_nothing() -> None:
+    """An earlier reply quoted in the customer's e-mail does not switch the rule off."""
+    customer = "On Monday you wrote:\n> It's our policy, refunds take 30 days.\nStill nothing."
+    findings = lint_reply("It's our policy, refunds take 30 days.", customer)
+    assert "nothing-more-i-can-do" in {f.rule for f in findings}
+
+
+def test_the_draft_quoting_the_customer_on_email_lines_is_exempt() -> None:
+    """Words on the draft's "> " lines are the customer's, not the agent's."""
+    draft = "You wrote:\n> stop telling me to calm down\nYou're right. I'll call you at 3 pm."
+    assert "tells-to-calm-down" not in {f.rule for f in lint_reply(draft)}
+
+
+def test_a_rule_counting_quotes_spares_only_the_customers_words(tmp_path: Path) -> None:
+    """With in_quotes, a quotation is flagged unless it quotes the customer."""
+    coach = Coach([_team_pack(tmp_path, "    in_quotes: true\n")], builtin=False)
+    draft = 'You said "whatever" to our courier.'
+    assert coach.lint(draft, "I said whatever, just bring the parcel.") == []
+    assert [f.code for f in coach.lint(draft, "Please bring the parcel.")] == ["AC002"]
+
+
+def test_a_non_apology_is_not_an_apology() -> None:
+    """ "Sorry for any inconvenience this may have caused" leaves the apology missing."""
+    customer = "The engineer didn't come again, I've had no heating for a week. I'm furious."
+    rules = {
+        f.rule
+        for f in lint_reply("We're sorry for any inconvenience this may have caused.", customer)
+    }
+    assert {"missing-apology", "missing-acknowledgement"} <= rules
+    assert steps_shown("We're sorry for any inconvenience this may have caused.") == frozenset()
+
+
+def test_repeating_the_customers_words_restates() -> None:
+    """A draft that says the problem back in the customer's words needs no "is that correct?"."""
+    customer = "You charged me three times for one order and nobody answers my emails!! Disgusting."
+    restated = "I'm very sorry we charged you three times for one order. I've refunded two today."
+    not_restated = "I'm very sorry. I've refunded the extra charges today."
+    assert "missing-restatement" not in {f.rule for f in lint_reply(restated, customer)}
+    assert "missing-restatement" in {f.rule for f in lint_reply(not_restated, customer)}
+
+
+def test_a_customer_who_states_no_problem_needs_no_restatement() -> None:
+    """ "USELESS!!!" holds nothing to say back: the restatement is not flagged missing."""
+    rules = {f.rule for f in lint_reply("I'm sorry. What went wrong?", "USELESS!!! WORST EVER!!!")}
+    assert "missing-restatement" not in rules

@@ -213,3 +213,21 @@ def test_example_script_runs() -> None:
     assert done.stdout.startswith("acknowledgement (")
     assert "needs: next_contact_at, status" in done.stdout
     assert "4:00" in done.stdout
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en-US", "en-GB", "EN-us", "en"])
+def test_hyphenated_locale_restates_in_the_second_person(locale: str) -> None:
+    """A helpdesk's "en-US" turns "you charged my card" into "we charged your card" as "en_US" does."""
+    values = MacroValues(company="Northwind", locale=locale, tz="America/New_York")
+    angry = "This is the third time I am writing. You charged my card twice for one order!!"
+    suggestions = suggest_macros(conversation(("customer", angry)), values)
+    restatement = next(s for s in suggestions if s.macro == "restatement")
+    assert restatement.text is not None
+    assert "we charged your card twice" in restatement.text
+
+
+def test_hyphenated_spanish_locale_gives_spanish_text() -> None:
+    """Zendesk's "es-ES" chooses the Spanish macros as "es_ES" does."""
+    values = MacroValues(company="Northwind", locale="es-ES", tz="Europe/Madrid")
+    suggestions = suggest_macros(conversation(("customer", ANGRY), name="Lucía"), values)
+    assert any("¿" in (s.text or "") for s in suggestions)

@@ -33,7 +33,7 @@ EVIDENCE_TEXT = {
 }
 FIRST = "My router drops the connection every evening since the upgrade."
 REPEATED = "The router drops the connection every evening since the upgrade."
-NOT_REPEATED = "Any news about the line?"
+NOT_REPEATED = "Any news about the line? I have heard nothing from the engineers this week."
 VALUES = values()
 
 # The facts besides the stage and the steps shown, and the signal each comes from in the
@@ -310,3 +310,14 @@ def test_docs_page_shows_the_table() -> None:
 
     page = (REPO_ROOT / "docs" / "concepts" / "playbook.md").read_text(encoding="utf-8")
     assert table_markdown() in page
+
+
+def test_restatement_applies_only_to_a_stated_problem() -> None:
+    """Without a problem to say back, the restate row neither applies nor is flagged."""
+    stated = advise(PlaybookState(Stage.IRATE, frozenset({Step.ACKNOWLEDGE, Step.SOLVE})))
+    unstated = advise(
+        PlaybookState(Stage.IRATE, frozenset({Step.ACKNOWLEDGE, Step.SOLVE}), problem_stated=False)
+    )
+    assert "missing-restatement" in stated.flagged_rules
+    assert Step.RESTATE not in unstated.missing_steps
+    assert "missing-restatement" not in unstated.flagged_rules

@@ -161,3 +161,21 @@ def test_only_the_first_max_chars_of_a_message_are_read() -> None:
     assert found is not None
     assert "router" in found.text
     assert found.end <= MAX_CHARS
+
+
+@pytest.mark.parametrize("language", ["en", "en_US", "en-US", "en-GB", "EN-us"])
+def test_english_locales_restate_in_the_second_person(language: str) -> None:
+    """Every spelling of an English locale turns the customer's words into the agent's."""
+    found = find_problem(["You charged my card twice for one order."], language=language)
+    assert found is not None
+    assert found.text == "we charged your card twice for one order"
+
+
+@pytest.mark.parametrize("language", ["es", "es_ES", "es-ES"])
+def test_spanish_locales_keep_the_customers_words(language: str) -> None:
+    """Outside English the clause is kept as written, whatever the locale's spelling."""
+    found = find_problem(
+        ["Me cobraron dos veces la tarjeta por un solo pedido."], language=language
+    )
+    assert found is not None
+    assert found.text == found.clause
