@@ -14,7 +14,8 @@ from hypothesis import settings
 from tests.postgres_server import PostgresServer, running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout, or wherever DEESCALATE_SHARED_DATA points (a worktree)
+DATA_DIR = Path(os.environ.get("DEESCALATE_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
 
 # CI runs the same examples on every run, so a red build is red again when re-run, and prints the
 # blob that replays a failure; local runs keep exploring new random examples.
