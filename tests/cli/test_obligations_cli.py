@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from deescalate import find_promises
 from deescalate.calendar import BusinessCalendar
 from deescalate.obligations import Ledger
@@ -217,3 +219,21 @@ def test_extra_packs_apply_to_assess(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "repeat-contact" in {s["code"] for s in json.loads(done.stdout)["signals"]}
+
+
+def test_db_urls_are_read_the_way_sqlalchemy_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sqlite:///name is relative to the working directory, sqlite:////path absolute."""
+    from deescalate.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    relative = open_store("sqlite:///relative.db")
+    relative.close()
+    absolute_path = tmp_path / "sub" / "absolute.db"
+    absolute_path.parent.mkdir()
+    absolute = open_store(f"sqlite:///{absolute_path}")  # four slashes: ///  + /tmp/...
+    absolute.close()
+    assert (tmp_path / "relative.db").exists()
+    assert absolute_path.exists()
+    assert str(absolute_path).startswith("/")
