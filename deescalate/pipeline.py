@@ -79,6 +79,11 @@ class TagPolicy:
         """The tag for a ticket's current stage (``deescalate-stage-angry``)."""
         return f"{self.prefix}stage-{stage.value}"
 
+    @property
+    def unknown_stage(self) -> str:
+        """The stage tag for a latest message in a language no pack covers (not rated)."""
+        return f"{self.prefix}stage-unknown"
+
     def stage_of(self, tags: frozenset[str]) -> Stage | None:
         """The stage a ticket's tags record, if any (the highest, should there be several)."""
         stages = [s for s in Stage if self.stage(s) in tags]
@@ -292,8 +297,9 @@ class Pipeline:
         latest = summary.assessments[-1][1]
         earlier = summary.assessments[-2][1].stage if len(summary.assessments) > 1 else None
         stage = summary.current_stage
-        wanted = self.tags.stage(stage)
-        stale = ({self.tags.stage(s) for s in Stage} & ticket.tags) - {wanted}
+        wanted = self.tags.stage(stage) if latest.language_supported else self.tags.unknown_stage
+        stage_tags = {self.tags.stage(s) for s in Stage} | {self.tags.unknown_stage}
+        stale = (stage_tags & ticket.tags) - {wanted}
         routing: set[str] = set()
         if latest.wants_handoff:
             routing.add(self.tags.handoff)

@@ -9,6 +9,7 @@ the new words together with an offset map back to the original.
 from __future__ import annotations
 
 import bisect
+import codecs
 import html
 import itertools
 import re
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 __all__ = [
     "PreparedText",
     "decode_text",
+    "looks_binary",
     "prepare",
     "prepared_if_changed",
     "sentence_numbers",
@@ -27,8 +29,37 @@ __all__ = [
 ]
 
 
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Control characters that never occur in text (tab, line feed, form feed, carriage return and
+# escape do); a NUL byte outside UTF-16 or UTF-32 is the surest sign of binary data.
+_BINARY_BYTES = frozenset(range(0x09)) | {0x0B, 0x0E, 0x0F, *range(0x10, 0x1B), *range(0x1C, 0x20)}
+_BINARY_SAMPLE = 8192
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text in any encoding :func:`decode_text` reads.
+
+    Text with a byte-order mark is text; otherwise a NUL byte, or control characters making up
+    more than a tenth of the first 8 KB, mark binary data (an image, an archive, a program).
+    """
+    if any(data.startswith(bom) for bom, _ in _BYTE_ORDER_MARKS):
+        return False
+    sample = data[:_BINARY_SAMPLE]
+    if b"\0" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte in _BINARY_BYTES)
+    return controls * 10 > len(sample)
+
+
 def decode_text(data: bytes | str) -> str:
-    """Decode bytes as UTF-8 (with or without a BOM), falling back to Windows-1252, then Latin-1.
+    """Decode bytes as UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a byte-order mark,
+    falling back to Windows-1252, then Latin-1.
 
     Strings pass through with lone surrogates replaced, so later stages never meet text that
     cannot be encoded.
@@ -41,6 +72,12 @@ def decode_text(data: bytes | str) -> str:
         except UnicodeEncodeError:
             return data.encode("utf-8", "replace").decode("utf-8")
         return data
+    for bom, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                break  # a BOM and then something else: decoded below as the bytes it is
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -18,6 +18,7 @@ from deescalate.assessment.detectors import (
     ShoutingDetector,
     SpanCover,
     detect_language,
+    language_by_letters,
     loudness_screen,
     quoted_spans,
 )
@@ -178,7 +179,10 @@ class Assessor:
             evidence = [lower[start:end] for _, start, end, _, _ in hits]
             evidence.extend(lower[start:end] for start, end in negated)
             counted = word_set.difference(text_words(" ".join(evidence)))
-        lexicon_total, known = self.lexicon.total(counted)
+        if language is None or language == "en":
+            lexicon_total, known = self.lexicon.total(counted)
+        else:  # the lexicon is English: "con" and "me" are Spanish words here
+            lexicon_total, known = 0.0, set()
         score = _score(self._combine(hits, lexicon_total))
         wants_handoff = any(code == _HANDOFF for code, _, _, _, _ in hits)
         if len(hits) > SIGNALS_PER_CODE:
@@ -457,12 +461,15 @@ _NON_LATIN_LETTERS = re.compile(r"[^\W\d_\u0000-\u024f]")
 
 
 def _language_of(body: str, words: list[str], word_set: set[str]) -> str | None:
-    if not body.isascii():
-        sample = body[:2000]
-        foreign = len(_NON_LATIN_LETTERS.findall(sample))
-        if foreign >= 8 and foreign > len("".join(words)):
-            return "und"
-    return detect_language(len(words), word_set)
+    if body.isascii():
+        return detect_language(len(words), word_set)
+    sample = body[:2000]
+    # Chinese, Arabic, Cyrillic...: a few such letters outnumbering the Latin ones decide it
+    foreign = len(_NON_LATIN_LETTERS.findall(sample))
+    if foreign >= 2 and foreign > len("".join(words)):
+        return "und"
+    language = detect_language(len(words), word_set)
+    return language_by_letters(sample) if language is None else language
 
 
 def _score(raw: float) -> float:

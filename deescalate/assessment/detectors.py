@@ -357,7 +357,7 @@ _LANGUAGE_WORDS: dict[str, frozenset[str]] = {
     ),
     "es": frozenset("el la los las que y es por para con una un mi muy pero esto esta del".split()),
     "de": frozenset(
-        "der die das und ist nicht ich sie ein eine mit zu von auf sehr aber wir".split()
+        "der die das und ist nicht ich bin sie ein eine mit zu von auf sehr aber wir".split()
     ),
     "fr": frozenset(
         "le la les et est je vous une un pas pour avec des du mais que ce nous".split()
@@ -380,11 +380,26 @@ def detect_language(word_count: int, words: set[str]) -> str | None:
         return None
     present = _ALL_LANGUAGE_WORDS.intersection(words)
     english = len(_LANGUAGE_WORDS["en"].intersection(present))
-    if len(present) - english < 3:
-        # no other language has the three words it needs: English or unsure, without counting
+    # Another language needs three of its words, or two where no English word is present.
+    needed = 2 if english == 0 else 3
+    if len(present) - english < needed:
+        # no other language has the words it needs: English or unsure, without counting
         return "en" if english >= 1 else None
     counts = {code: len(vocab.intersection(present)) for code, vocab in _LANGUAGE_WORDS.items()}
     best = max(counts, key=lambda code: counts[code])
-    if best == "en" or counts[best] < 3 or counts[best] <= 2 * counts["en"]:
+    if best == "en" or counts[best] < needed or counts[best] <= 2 * counts["en"]:
         return "en" if counts["en"] >= 1 else None
     return best
+
+
+# Letters that only some languages write, for texts too short to tell by their words.
+_LETTER_LANGUAGES = (("de", frozenset("äöüß")), ("es", frozenset("ñ¿¡")), ("fr", frozenset("çèêœ")))
+
+
+def language_by_letters(text: str) -> str | None:
+    """The language whose own letters (German "ü", Spanish "ñ") occur in ``text``, if any."""
+    letters = set(text.lower())
+    for code, own in _LETTER_LANGUAGES:
+        if not own.isdisjoint(letters):
+            return code
+    return None

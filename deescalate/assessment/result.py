@@ -8,7 +8,10 @@ from typing import Any, NamedTuple
 
 from deescalate.stages import Stage
 
-__all__ = ["INCONVENIENCE_SIGNALS", "Assessment", "Cue", "Signal"]
+__all__ = ["INCONVENIENCE_SIGNALS", "UNKNOWN_STAGE", "Assessment", "Cue", "Signal"]
+
+# What an assessment reports instead of a stage for text in a language no loaded pack covers.
+UNKNOWN_STAGE = "unknown"
 
 # Signals that say the company caused the customer an inconvenience: an apology is due.
 INCONVENIENCE_SIGNALS = frozenset(
@@ -78,7 +81,9 @@ class Assessment:
     (calm below 0.2, irate from 0.8). ``signals`` are the rule evidence, ``cues`` the strongest
     word-level contributions of the learned lexicon. ``language`` is the detected language code
     (``None`` when the text is too short to tell) and ``language_supported`` is false when the
-    loaded packs do not cover it: the stage is then ``calm`` with no evidence rather than a guess.
+    loaded packs do not cover it: there is then no evidence and no rating, ``stage`` holds the
+    bottom of the scale only as a placeholder, and :attr:`stage_name` (and ``to_dict``) say
+    ``"unknown"``: such a message is never reported as calm.
     """
 
     stage: Stage
@@ -106,6 +111,11 @@ class Assessment:
         return source
 
     @property
+    def stage_name(self) -> str:
+        """The stage as reported: its name, or ``"unknown"`` when the language is not supported."""
+        return self.stage.value if self.language_supported else UNKNOWN_STAGE
+
+    @property
     def codes(self) -> frozenset[str]:
         """The distinct signal codes present."""
         return frozenset(signal.code for signal in self.signals)
@@ -113,7 +123,7 @@ class Assessment:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; the stage is its string name."""
         return {
-            "stage": self.stage.value,
+            "stage": self.stage_name,
             "score": round(self.score, 4),
             "wants_handoff": self.wants_handoff,
             "language": self.language,

@@ -68,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
 
 def render_assessment(text: str, result: Any, style: Style) -> str:
     """The stage, score and evidence, with the evidence highlighted in the text."""
+    if not result.language_supported:
+        language = result.language or "unknown"
+        return style(f"UNKNOWN  language {language!r} is not supported: not rated", "1")
     stage = result.stage.value
     lines = [
         f"{style(stage.upper(), STAGE_COLOURS[stage], '1')}  score {result.score:.2f}"

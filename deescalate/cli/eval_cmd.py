@@ -15,6 +15,7 @@ EVALUATIONS = {
     "assess": ("deescalate.evaluation.assess_eval", "evaluate_assess"),
     "lint": ("deescalate.evaluation.lint_eval", "evaluate_lint"),
     "promises": ("deescalate.evaluation.promises_eval", "evaluate_promises"),
+    "support": ("deescalate.evaluation.support_eval", "evaluate_support"),
 }
 
 

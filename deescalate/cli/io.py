@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from deescalate.errors import DeescalateError
-from deescalate.text import decode_text
+from deescalate.text import decode_text, looks_binary
 
 __all__ = [
     "CliInputError",
@@ -29,13 +29,17 @@ class CliInputError(DeescalateError):
 
 
 def read_input(path: str | None) -> str:
-    """The text of ``path``, or of stdin when ``path`` is ``None`` or ``-``."""
+    """The text of ``path``, or of stdin when ``path`` is ``None`` or ``-``; binary data is refused."""
     if path in (None, "-"):
-        return decode_text(sys.stdin.buffer.read())
-    try:
-        return decode_text(Path(path).read_bytes())
-    except OSError as exc:
-        raise CliInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        name, data = "stdin", sys.stdin.buffer.read()
+    else:
+        try:
+            name, data = path, Path(path).read_bytes()
+        except OSError as exc:
+            raise CliInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if looks_binary(data):
+        raise CliInputError(f"{name} looks like binary data, not text: give a text file")
+    return decode_text(data)
 
 
 def _open_lines(path: str | None) -> IO[bytes]:

@@ -106,6 +106,34 @@ def test_non_utf8_file_is_read(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["signals"][0]["text"] == "I’m furious"
 
 
+def test_utf16_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """A UTF-16 file with its byte-order mark is decoded, as editors on Windows save it."""
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("\ufeffI am furious".encode("utf-16-le"))
+    done = run_cli("assess", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["signals"][0]["text"] == "I am furious"
+
+
+def test_binary_input_is_refused_with_exit_2(tmp_path: Path) -> None:
+    """An image given as the text exits 2 saying it is binary, not text."""
+    path = tmp_path / "photo.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    done = run_cli("assess", str(path))
+    assert done.returncode == 2
+    assert "binary" in done.stderr
+    assert "photo.png" in done.stderr
+
+
+def test_unsupported_language_prints_unknown_not_calm() -> None:
+    """Text in a language no pack covers prints UNKNOWN with the language, never CALM."""
+    done = run_cli("assess", stdin="Ich bin wütend!!!")
+    assert done.returncode == 0, done.stderr
+    assert "UNKNOWN" in done.stdout
+    assert "'de'" in done.stdout
+    assert "CALM" not in done.stdout
+
+
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     """The demo assesses its sample conversation and ends with the conversation state."""
     assert main(["demo"]) == 0

@@ -40,13 +40,28 @@ def test_three_words_are_too_few_to_tell() -> None:
     assert _language("hola que tal") is None
 
 
+def test_two_words_of_another_language_and_none_of_english_tell_it() -> None:
+    """A short message with two Spanish function words and no English one is Spanish."""
+    assert _language("quiero mi dinero por favor") == "es"
+
+
+def test_letters_tell_the_language_of_a_message_too_short_for_its_words() -> None:
+    """German "ü", Spanish "ñ" and French "ç" name a language the words could not."""
+    assert detectors.language_by_letters("Ich bin wütend!!!") == "de"
+    assert detectors.language_by_letters("¡Qué desastre!") == "es"
+    assert detectors.language_by_letters("Ça ne marche pas") == "fr"
+    assert detectors.language_by_letters("plain English") is None
+
+
 def _reference_detect_language(word_count: int, words: set[str]) -> str | None:
-    """The detector as first written: every language counted every time."""
+    """The detector counting every language every time: another language needs three of its
+    words, or two where no English word is present."""
     if word_count < 4:
         return None
     counts = {code: len(vocab.intersection(words)) for code, vocab in _LANGUAGE_WORDS.items()}
     best = max(counts, key=lambda code: counts[code])
-    if best == "en" or counts[best] < 3 or counts[best] <= 2 * counts["en"]:
+    needed = 2 if counts["en"] == 0 else 3
+    if best == "en" or counts[best] < needed or counts[best] <= 2 * counts["en"]:
         return "en" if counts["en"] >= 1 else None
     return best
 

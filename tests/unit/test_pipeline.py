@@ -225,3 +225,21 @@ def test_an_event_without_its_comment_reads_the_latest(pipeline: Pipeline) -> No
     plan = pipeline.plan(bare, t)
     assert plan.ledger == (CustomerWrote(ANGRY, angry.created_at),)
     assert plan.change.note is not None
+
+
+def test_a_message_in_an_unsupported_language_is_tagged_stage_unknown(pipeline: Pipeline) -> None:
+    """A latest message no pack covers gets the stage-unknown tag instead of a calm one."""
+    german = comment(0, "customer", "Ich bin wütend!!!")
+    plan = pipeline.plan(added(german), ticket(german, tags=frozenset({stage_tag(Stage.CALM)})))
+    assert plan.change.add_tags == {"deescalate-stage-unknown"}
+    assert plan.change.remove_tags == {stage_tag(Stage.CALM)}
+
+
+def test_a_supported_message_replaces_the_stage_unknown_tag(pipeline: Pipeline) -> None:
+    """Once the customer writes in a covered language, stage-unknown gives way to the stage."""
+    english = comment(0, "customer", "Could you check on my order, please?")
+    plan = pipeline.plan(
+        added(english), ticket(english, tags=frozenset({"deescalate-stage-unknown"}))
+    )
+    assert plan.change.add_tags == {stage_tag(Stage.CALM)}
+    assert plan.change.remove_tags == {"deescalate-stage-unknown"}

@@ -14,6 +14,7 @@ from deescalate.text import (
     _VALEDICTION,
     _signature_cut,
     decode_text,
+    looks_binary,
     prepare,
     sentence_numbers,
     split_sentences,
@@ -90,6 +91,9 @@ def test_entities_map_to_their_source() -> None:
         (b"caf\xc3\xa9", "café"),
         (b"caf\xe9", "café"),  # Windows-1252
         (b"\xef\xbb\xbfhello", "hello"),  # UTF-8 with a byte-order mark
+        ("\ufeffcafé".encode("utf-16-le"), "café"),  # UTF-16 little-endian with its mark
+        ("\ufeffcafé".encode("utf-16-be"), "café"),
+        ("\ufeffcafé".encode("utf-32-le"), "café"),
     ],
 )
 def test_decode_text_handles_common_encodings(data: bytes, expected: str) -> None:
@@ -262,3 +266,19 @@ _LETTER_PIECES = st.sampled_from(
 def test_signature_cut_agrees_with_resplitting(text: str) -> None:
     """Splitting the lines once finds the same sign-off as splitting after each one did."""
     assert _signature_cut(text) == _signature_cut_by_resplitting(text)
+
+
+@pytest.mark.parametrize(
+    ("data", "binary"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", True),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00", True),
+        (bytes(range(1, 9)) * 20 + b"some text", True),
+        ("\ufeffhello".encode("utf-16-le"), False),
+        (b"plain text\twith a tab\r\n", False),
+        (b"caf\xe9", False),
+    ],
+)
+def test_looks_binary_tells_data_from_text(data: bytes, binary: bool) -> None:
+    """NUL bytes or many control characters are binary; text with a byte-order mark is not."""
+    assert looks_binary(data) is binary

@@ -1,0 +1,346 @@
+"""``deescalate eval support``: the routing signals and the stage on support text.
+
+Two kinds of figures, all computed at run time:
+
+* Cases written for the project (``tests/eval/cases`` and ``tests/eval/holdout`` in a source
+  checkout): per routing signal (``asks-for-manager``, ``threatens-to-leave``,
+  ``threatens-legal``) the precision and recall, and the stage's quadratic weighted kappa and
+  share within one stage of the gold, beside VADER. The rules were tuned on ``cases``; the
+  ``holdout`` files were kept aside, so their figures say whether a fix generalises.
+* Real support tweets from ../shared/data when present: how often inbound tweets labelled "Bad
+  Support" (A5) are rated frustrated or worse, against the other inbound tweets, beside VADER.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deescalate.assessment import Assessor, default_assessor
+from deescalate.errors import InputError
+from deescalate.evaluation.assess_eval import vader_rater
+from deescalate.evaluation.metrics import quadratic_weighted_kappa
+from deescalate.stages import Stage
+
+__all__ = [
+    "ROUTING_SIGNALS",
+    "SignalCase",
+    "SignalFigures",
+    "StageCase",
+    "SupportReport",
+    "default_cases_dir",
+    "evaluate_support",
+    "read_signal_cases",
+    "read_stage_cases",
+    "signal_figures",
+]
+
+ROUTING_SIGNALS = ("asks-for-manager", "threatens-to-leave", "threatens-legal")
+PARTS = ("cases", "holdout")
+ERICSSON = "A5-twcs-ericsson-labeled"
+_BAD_SUPPORT = "Bad Support"
+
+
+@dataclass(frozen=True, slots=True)
+class SignalCase:
+    """A text and whether ``signal`` should fire on it; ``family`` names the kind of wording."""
+
+    signal: str
+    family: str
+    text: str
+    expect: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StageCase:
+    text: str
+    stage: Stage
+
+
+@dataclass(frozen=True, slots=True)
+class SignalFigures:
+    """Precision and recall of one signal on one part, with the cases it got wrong."""
+
+    signal: str
+    part: str
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    cases: int
+    missed_families: dict[str, int] = field(default_factory=dict)
+    false_alarm_families: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        fired = self.true_positives + self.false_positives
+        return self.true_positives / fired if fired else 1.0
+
+    @property
+    def recall(self) -> float:
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class StageFigures:
+    rater: str
+    part: str
+    cases: int
+    qwk: float
+    within_one: float
+
+
+@dataclass(frozen=True, slots=True)
+class BadSupportFigures:
+    rater: str
+    bad_support: int
+    others: int
+    bad_support_rated_frustrated_or_worse: float
+    others_rated_frustrated_or_worse: float
+
+
+@dataclass(frozen=True, slots=True)
+class SupportReport:
+    signals: tuple[SignalFigures, ...]
+    stages: tuple[StageFigures, ...]
+    bad_support: tuple[BadSupportFigures, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signals": [
+                {
+                    "signal": s.signal,
+                    "part": s.part,
+                    "cases": s.cases,
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "true_positives": s.true_positives,
+                    "false_positives": s.false_positives,
+                    "false_negatives": s.false_negatives,
+                    "missed_families": s.missed_families,
+                    "false_alarm_families": s.false_alarm_families,
+                }
+                for s in self.signals
+            ],
+            "stages": [
+                {
+                    "rater": s.rater,
+                    "part": s.part,
+                    "cases": s.cases,
+                    "qwk": round(s.qwk, 4),
+                    "within_one": round(s.within_one, 4),
+                }
+                for s in self.stages
+            ],
+            "a5_bad_support": [
+                {
+                    "rater": b.rater,
+                    "bad_support": b.bad_support,
+                    "others": b.others,
+                    "bad_support_rated_frustrated_or_worse": round(
+                        b.bad_support_rated_frustrated_or_worse, 4
+                    ),
+                    "others_rated_frustrated_or_worse": round(
+                        b.others_rated_frustrated_or_worse, 4
+                    ),
+                }
+                for b in self.bad_support
+            ],
+        }
+
+    def to_text(self) -> str:
+        lines = [
+            "Routing signals on support text written for the project (computed now):",
+            "  cases: the rules were tuned on them; holdout: kept aside, never tuned on",
+            "  goal: precision >= 0.85 and recall >= 0.80 for each signal",
+            "",
+            f"{'signal':<20} {'part':<8} {'n':>4} {'precision':>10} {'recall':>7}  misses",
+        ]
+        for s in self.signals:
+            misses = ", ".join(
+                [f"missed {k} {v}" for k, v in sorted(s.missed_families.items())]
+                + [f"false alarm {k} {v}" for k, v in sorted(s.false_alarm_families.items())]
+            )
+            lines.append(
+                f"{s.signal:<20} {s.part:<8} {s.cases:>4} {s.precision:>10.2f} {s.recall:>7.2f}"
+                f"  {misses or '-'}"
+            )
+        lines += [
+            "",
+            "Stage on written support messages: quadratic weighted kappa over the five stages,",
+            "and the share within one stage of the gold",
+            "",
+            f"{'rater':<12} {'part':<8} {'n':>4} {'QWK':>6} {'within one':>11}",
+        ]
+        for g in self.stages:
+            lines.append(
+                f"{g.rater:<12} {g.part:<8} {g.cases:>4} {g.qwk:>6.3f} {g.within_one:>10.1%}"
+            )
+        if self.bad_support:
+            first = self.bad_support[0]
+            lines += [
+                "",
+                f"Real support tweets (A5, {first.bad_support} labelled Bad Support, "
+                f"{first.others} other inbound): share rated frustrated or worse",
+                "",
+                f"{'rater':<12} {'Bad Support':>12} {'others':>8}",
+            ]
+            for b in self.bad_support:
+                lines.append(
+                    f"{b.rater:<12} {b.bad_support_rated_frustrated_or_worse:>12.1%} "
+                    f"{b.others_rated_frustrated_or_worse:>8.1%}"
+                )
+        return "\n".join(lines)
+
+
+def default_cases_dir() -> Path:
+    """``tests/eval`` of the source checkout this package was installed from."""
+    return Path(__file__).resolve().parents[2] / "tests" / "eval"
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read evaluation cases {path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise InputError(f"{path}: expected a mapping with a list under 'cases'")
+    return data
+
+
+def _field(path: Path, index: int, case: object, key: str) -> object:
+    if not isinstance(case, dict) or key not in case:
+        raise InputError(f"{path}: case {index + 1} has no {key!r}")
+    return case[key]
+
+
+def read_signal_cases(path: Path) -> list[SignalCase]:
+    """The cases of one signal's file (``signal``, then ``cases`` of family, text, expect)."""
+    data = _load_yaml(path)
+    signal = data.get("signal")
+    if not isinstance(signal, str):
+        raise InputError(f"{path}: 'signal' must name the signal the cases are for")
+    cases = []
+    for index, case in enumerate(data["cases"]):
+        text = _field(path, index, case, "text")
+        expect = _field(path, index, case, "expect")
+        family = _field(path, index, case, "family")
+        if not isinstance(text, str) or not isinstance(expect, bool):
+            raise InputError(
+                f"{path}: case {index + 1} needs a string text and a true/false expect"
+            )
+        cases.append(SignalCase(signal, str(family), text, expect))
+    return cases
+
+
+def read_stage_cases(path: Path) -> list[StageCase]:
+    """The cases of a stage file (``cases`` of text and stage)."""
+    data = _load_yaml(path)
+    cases = []
+    for index, case in enumerate(data["cases"]):
+        text = _field(path, index, case, "text")
+        stage = _field(path, index, case, "stage")
+        try:
+            cases.append(StageCase(str(text), Stage(str(stage))))
+        except ValueError as exc:
+            raise InputError(f"{path}: case {index + 1} has an unknown stage {stage!r}") from exc
+    return cases
+
+
+def signal_figures(
+    cases: Sequence[SignalCase], part: str, assessor: Assessor | None = None
+) -> SignalFigures:
+    """Precision and recall of the cases' signal (they all name one) under ``assessor``."""
+    chosen = assessor or default_assessor()
+    tp = fp = fn = 0
+    missed: dict[str, int] = {}
+    false_alarms: dict[str, int] = {}
+    for case in cases:
+        fired = case.signal in chosen.assess(case.text).codes
+        if fired and case.expect:
+            tp += 1
+        elif fired:
+            fp += 1
+            false_alarms[case.family] = false_alarms.get(case.family, 0) + 1
+        elif case.expect:
+            fn += 1
+            missed[case.family] = missed.get(case.family, 0) + 1
+    return SignalFigures(cases[0].signal, part, tp, fp, fn, len(cases), missed, false_alarms)
+
+
+Rater = Callable[[str], Stage]
+
+
+def _stage_figures(rater: str, rate: Rater, cases: Sequence[StageCase], part: str) -> StageFigures:
+    gold = [case.stage.rank for case in cases]
+    predicted = [rate(case.text).rank for case in cases]
+    within = sum(abs(g - p) <= 1 for g, p in zip(gold, predicted, strict=True)) / len(cases)
+    return StageFigures(
+        rater, part, len(cases), quadratic_weighted_kappa(gold, predicted, len(Stage)), within
+    )
+
+
+def _bad_support(data_dir: Path, raters: dict[str, Rater]) -> tuple[BadSupportFigures, ...]:
+    folder = data_dir / ERICSSON / "labeled"
+    if not folder.is_dir():
+        return ()
+    bad: list[str] = []
+    others: list[str] = []
+    for path in sorted(folder.glob("twcs-*-inbound.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                (bad if row.get(_BAD_SUPPORT, "0").strip() in ("1", "1.0") else others).append(
+                    row["text"]
+                )
+    if not bad or not others:
+        return ()
+
+    def share(rate: Rater, texts: list[str]) -> float:
+        return sum(rate(text) >= Stage.FRUSTRATED for text in texts) / len(texts)
+
+    return tuple(
+        BadSupportFigures(name, len(bad), len(others), share(rate, bad), share(rate, others))
+        for name, rate in raters.items()
+    )
+
+
+def evaluate_support(
+    data_dir: Path | None = None,
+    *,
+    cases_dir: Path | None = None,
+    assessor: Assessor | None = None,
+    baseline: bool = True,
+) -> SupportReport:
+    """Compute the routing and stage figures on the cases in ``cases_dir`` (``tests/eval``).
+
+    ``data_dir`` adds the real-tweet figures when its A5 folder is present.
+    """
+    folder = cases_dir or default_cases_dir()
+    if not (folder / "cases").is_dir():
+        raise InputError(
+            f"evaluation cases not found in {folder}: they live in tests/eval of a source checkout"
+        )
+    chosen = assessor or default_assessor()
+    signals = []
+    for signal in ROUTING_SIGNALS:
+        for part in PARTS:
+            path = folder / part / f"{signal}.yaml"
+            if path.is_file():
+                signals.append(signal_figures(read_signal_cases(path), part, chosen))
+    raters: dict[str, Rater] = {"deescalate": lambda text: chosen.assess(text).stage}
+    if baseline:
+        vader = vader_rater()
+        raters["vader"] = lambda text: vader(text)[1]
+    stages = []
+    for name, rate in raters.items():
+        for part in PARTS:
+            path = folder / part / "stages.yaml"
+            if path.is_file():
+                stages.append(_stage_figures(name, rate, read_stage_cases(path), part))
+    real = _bad_support(data_dir, raters) if data_dir is not None else ()
+    return SupportReport(tuple(signals), tuple(stages), real)
