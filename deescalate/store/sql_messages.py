@@ -2,12 +2,13 @@
 
 One row per planned message, keyed by ``(ticket, comment_id)``: recording a message twice (a
 delivery processed again, a backfill run twice) keeps the first. Codes are stored space-joined
-(a code never contains a space) and quotes as a JSON list, NULL when there are none.
+(a code never contains a space) and quotes joined by the unit separator (``\x1f``, which a quote
+never contains), NULL when there are none: a report reads hundreds of thousands of rows, and
+splitting is many times cheaper than decoding JSON.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -23,6 +24,7 @@ __all__ = ["SQLMessages", "check_record"]
 _ROLES = {member.value: member for member in MessageRole}
 _STAGES = {member.value: member for member in Stage}
 _COLUMNS = "ticket, comment_id, at, role, stage, agent, codes, quotes"
+_SEPARATOR = "\x1f"
 
 
 def check_record(record: MessageRecord) -> None:
@@ -30,6 +32,10 @@ def check_record(record: MessageRecord) -> None:
     if any(not code or " " in code for code in record.codes):
         raise InputError(
             f"message {record.ticket}/{record.comment_id}: a code is empty or has a space"
+        )
+    if any(_SEPARATOR in quote for quote in record.quotes):
+        raise InputError(
+            f"message {record.ticket}/{record.comment_id}: a quote has a control character"
         )
     if record.quotes and len(record.quotes) != len(record.codes):
         raise InputError(
@@ -91,7 +97,7 @@ class SQLMessages:
 
 def _row(record: MessageRecord) -> tuple[Any, ...]:
     check_record(record)
-    quotes = json.dumps(list(record.quotes)) if record.quotes else None
+    quotes = _SEPARATOR.join(record.quotes) if record.quotes else None
     stage = record.stage.value if record.stage else None
     return (
         record.ticket, record.comment_id, stamp(record.at), record.role.value, stage,
@@ -105,5 +111,5 @@ def _record(row: Sequence[Any]) -> MessageRecord:
         ticket=ticket, comment_id=comment_id, at=moment(at), role=_ROLES[role],
         stage=_STAGES[stage] if stage else None, agent=agent,
         codes=tuple(codes.split()) if codes else (),
-        quotes=tuple(json.loads(quotes)) if quotes else (),
+        quotes=tuple(quotes.split(_SEPARATOR)) if quotes else (),
     )  # fmt: skip
