@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 .PHONY: demo test lint bench eval docs train clean help
 
 help:
-	@echo "make demo   assess a sample difficult conversation"
+	@echo "make demo   the hands-off story: webhooks in, tags, notes, reminders, follow-up"
 	@echo "make test   run the test suite"
 	@echo "make lint   ruff, mypy --strict and the import contracts"
 	@echo "make bench  throughput and memory against named baselines"
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml adapters/zendesk/pyproject.toml adapters/jira/pyproject
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/deescalate demo
+	$(BIN)/python examples/hands_off.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -10,6 +10,7 @@ BENCHMARKS = (
     "benchmarks.bench_promises",
     "benchmarks.bench_ledger",
     "benchmarks.bench_queues",
+    "benchmarks.bench_service",
     "benchmarks.bench_hostile",
     "benchmarks.bench_zendesk",
     "benchmarks.bench_jira",

@@ -2,8 +2,9 @@
 
 * one comment event on the common path: read the ticket, read its comments, one write (goal: at
   most 3 calls), and no write when the change alters nothing;
-* a backfill-shaped run over 10,000 tickets with one to five comments each: every export page,
-  then the stage tag applied in bulk (goal: at most 150 calls in all, reads included).
+* ``deescalate backfill`` (the core :class:`~deescalate.backfill.Backfill`, assessing every
+  conversation) over 10,000 tickets with one to five comments each (goal: at most 150 calls in
+  all, reads included).
 
 Figures are counts of HTTP requests the fake received, not timings.
 """
@@ -16,7 +17,10 @@ from datetime import UTC, datetime, timedelta
 from deescalate_zendesk import ZendeskHelpdesk
 from deescalate_zendesk.testing import FakeZendeskServer
 
-from deescalate.helpdesk import Ticket, TicketChange, TicketRef
+from deescalate.backfill import Backfill
+from deescalate.helpdesk import TicketChange, TicketRef
+from deescalate.runtime import Runtime
+from deescalate.settings import Settings
 
 __all__ = ["run"]
 
@@ -62,36 +66,30 @@ def _backfill(tickets: int) -> list[str]:
             )
             comments += count
         with ZendeskHelpdesk(server.settings(job_poll_interval=0.0)) as desk:
+            runtime = Runtime.build(
+                Settings(database_url="memory://"), helpdesk=desk, clock=server.clock
+            )
             server.reset_log()
             began = time.perf_counter()
-            seen: list[Ticket] = []
-            cursor, done, pages, read = None, False, 0, 0
-            while not done:
-                page = desk.export_tickets(since=START - timedelta(days=1), cursor=cursor)
-                cursor, done = page.cursor, page.done
-                seen.extend(page.tickets)
-                read += sum(len(t.comments) for t in page.tickets)
-                pages += 1
-            reads = server.calls()
-            changes = [
-                (t.ref, TicketChange(add_tags={f"deescalate-stage-{STAGES[int(t.ref.id) % 5]}"}))
-                for t in seen
-            ]
-            outcomes = desk.apply_many(changes)
+            backfill = Backfill(
+                desk, runtime.pipeline, runtime.ledger, runtime.store, clock=server.clock
+            )
+            report = backfill.run(START - timedelta(days=1))
             elapsed = time.perf_counter() - began
-            total = server.calls()
-    ok = sum(o.ok for o in outcomes)
-    closed = sum(o.skipped == "closed" for o in outcomes)
+            runtime.store.close()
+    reads = server.calls("GET")
     return [
-        f"backfill of {len(seen):,} tickets, {read:,} of {comments:,} comments read "
-        f"in {pages} export pages: {reads} read calls",
+        f"deescalate backfill of {report.tickets:,} tickets ({comments:,} comments) in "
+        f"{report.pages} export pages: {reads} read calls",
         f"  ticket export {server.calls('GET', '/api/v2/incremental/tickets')}, "
         f"event export {server.calls('GET', '/api/v2/incremental/ticket_events')}, "
         f"users {server.calls('GET', '/api/v2/users')}",
         f"  writes: {server.calls('PUT', '/api/v2/tickets/update_many')} update_many, "
         f"{server.calls('GET', '/api/v2/job_statuses')} job polls; "
-        f"{ok:,} tagged, {closed} closed skipped",
-        f"  all calls: {total} (goal <= 150); {elapsed:.1f} s against the local fake",
+        f"{report.tagged:,} tagged, {report.unchanged:,} already right, "
+        f"{report.closed} closed skipped, {len(report.failed)} failed",
+        f"  all calls: {server.calls()} (goal <= 150); {elapsed:.1f} s with assessment, "
+        "against the local fake",
     ]
 
 

@@ -6,8 +6,8 @@ notes: the stage and routing tags go out through :meth:`BulkHelpdesk.apply_many`
 tickets that get the same change into one call), and the ledger hears the conversation in order,
 so promises made, kept or cancelled, and solves, are recorded. History stays history: a promise
 whose due time has passed and a follow-up whose check-back time has passed open nothing (the worker
-would otherwise flag month-old tickets). The export cursor is stored after each page, so the same
-backfill started again after an interruption resumes where it stopped.
+would otherwise flag month-old tickets). The export cursor is stored once a batch of pages is
+written, so the same backfill started again after an interruption resumes there.
 """
 
 from __future__ import annotations
@@ -73,35 +73,55 @@ class Backfill:
         self.store = store
         self.clock = clock
 
-    def checkpoint_name(self, since: datetime) -> str:
-        """Where the cursor of a backfill from ``since`` is stored: same arguments, same name."""
-        return f"backfill:{self.helpdesk.name}:{since.astimezone(UTC).isoformat()}"
+    def checkpoint_name(self, since: datetime, query: str | None = None) -> str:
+        """Where the cursor of a backfill is stored: same arguments, same name."""
+        name = f"backfill:{self.helpdesk.name}:{since.astimezone(UTC).isoformat()}"
+        return name if query is None else f"{name}:{query}"
 
     def run(
         self,
         since: datetime,
         *,
         restart: bool = False,
+        query: str | None = None,
         progress: Callable[[int], None] | None = None,
+        flush_at: int = 5_000,
     ) -> BackfillReport:
-        """Backfill tickets changed since ``since``; ``progress`` hears the tickets per page."""
-        name = self.checkpoint_name(since)
-        cursor = None if restart else self.store.get_checkpoint(name)
+        """Backfill tickets changed since ``since`` (narrowed by ``query`` where the helpdesk
+        has a query language); ``progress`` hears the tickets per page.
+
+        Changes are written in bulk once ``flush_at`` tickets wait (so tickets that get the same
+        change share calls across pages), and the cursor is stored only after they are written:
+        an interruption repeats at most the unwritten pages. Tickets changed after the run began
+        (by this run's own writes, or by agents, whose webhooks the service handles) end it.
+        """
+        name = self.checkpoint_name(since, query)
+        cursor = None if restart else self.store.get_checkpoint(name) or None
         report = BackfillReport(resumed=cursor is not None)
+        started = self.clock()
+        waiting: list[tuple[TicketRef, TicketChange]] = []
         while True:
-            page = self.helpdesk.export_tickets(since=since, cursor=cursor)
-            self._page(page.tickets, report)
-            self.store.set_checkpoint(name, page.cursor or "", self.clock())
+            page = self.helpdesk.export_tickets(since=since, cursor=cursor, query=query)
+            before = [t for t in page.tickets if t.updated_at is None or t.updated_at < started]
+            finished = page.done or not page.cursor or len(before) < len(page.tickets)
+            waiting += self._page(tuple(before), report)
             cursor = page.cursor
             report.pages += 1
+            if len(waiting) >= flush_at or finished:
+                self._write(waiting, report)
+                waiting = []
+                self.store.set_checkpoint(name, cursor or "", self.clock())
             if progress is not None:
-                progress(len(page.tickets))
-            if page.done or not page.cursor:
+                progress(len(before))
+            if finished:
                 break
         log.info("backfill %s: %s", name, report.summary())
         return report
 
-    def _page(self, tickets: tuple[Ticket, ...], report: BackfillReport) -> None:
+    def _page(
+        self, tickets: tuple[Ticket, ...], report: BackfillReport
+    ) -> list[tuple[TicketRef, TicketChange]]:
+        """Plan a page and record its ledger steps; returns the ticket changes to write."""
         now = self.clock()
         changes: list[tuple[TicketRef, TicketChange]] = []
         with self.store.atomic():
@@ -116,6 +136,9 @@ class Backfill:
                     report.unchanged += 1
                 else:
                     changes.append((ticket.ref, plan.change))
+        return changes
+
+    def _write(self, changes: list[tuple[TicketRef, TicketChange]], report: BackfillReport) -> None:
         if not changes:
             return
         for outcome in self.helpdesk.apply_many(changes):

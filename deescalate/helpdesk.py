@@ -424,8 +424,11 @@ class BulkOutcome:
 class BulkHelpdesk(Helpdesk, Protocol):
     """An adapter that can export tickets in bulk and write many changes in few calls (backfill)."""
 
-    def export_tickets(self, *, since: datetime, cursor: str | None = None) -> TicketPage:
-        """Tickets changed since ``since`` with their comments, one page at a time."""
+    def export_tickets(
+        self, *, since: datetime, cursor: str | None = None, query: str | None = None
+    ) -> TicketPage:
+        """Tickets changed since ``since`` with their comments, one page at a time; ``query``
+        narrows them in the system's own query language (Jira's JQL), where it has one."""
         ...
 
     def apply_many(self, changes: Sequence[tuple[TicketRef, TicketChange]]) -> list[BulkOutcome]:

@@ -389,6 +389,7 @@ class Pipeline:
                 library=self.macros,
                 seed=str(ticket.ref),
                 assessor=self.assessor,
+                limit=_SUGGESTIONS_SHOWN + 2,  # room for suggestions that lack a value
             )
         except Exception as exc:  # a team's broken macro must not stop the tags and the note
             log.warning("ticket %s: no suggested wording (%s)", ticket.ref, exc.__class__.__name__)
@@ -401,8 +402,11 @@ class Pipeline:
             return []
         last = replies[-1]
         found = self._lint(upto[last], upto[:last])
+        # A missing step's stock example ("So the engineer didn't arrive...") is not this
+        # customer's; the suggested wording above is, so only wrong phrasings get a "Try:".
         return [
-            f"- {f.code} {f.rule}: {f.message}" + (f" Try: {f.suggestion}" if f.suggestion else "")
+            f"- {f.code} {f.rule}: {f.message}"
+            + (f" Try: {f.suggestion}" if f.suggestion and not f.code.startswith("DE2") else "")
             for f in found[:_FINDINGS_SHOWN]
         ]
 

@@ -66,9 +66,13 @@ class Settings(BaseSettings):
     )
 
     def assessor(self) -> Assessor:
-        """An :class:`~deescalate.assessment.Assessor` configured from these settings."""
-        from deescalate.assessment import Assessor
+        """An :class:`~deescalate.assessment.Assessor` configured from these settings (the
+        shared built-in one when nothing differs from the defaults: building costs seconds)."""
+        from deescalate.assessment import Assessor, default_assessor
 
+        default_chars = type(self).model_fields["max_chars"].default
+        if not self.extra_packs and not self.acronyms and self.max_chars == default_chars:
+            return default_assessor()
         return Assessor(self.extra_packs, acronyms=self.acronyms, max_chars=self.max_chars)
 
     def coach(self) -> Coach:
@@ -76,8 +80,10 @@ class Settings(BaseSettings):
 
         The customer's words are rated by :meth:`assessor`, with the team's signal packs.
         """
-        from deescalate.coach import Coach
+        from deescalate.coach import Coach, default_coach
 
+        if not (self.coach_packs or self.disabled_rules or self.acronyms or self.extra_packs):
+            return default_coach()
         return Coach(
             self.coach_packs,
             disabled=self.disabled_rules,

@@ -171,6 +171,8 @@ class Worker:
         if task is Task.BREAK:
             return TicketChange(
                 add_tags=frozenset(policy.escalate_tags),
+                # The promise is no longer coming due: it was broken.
+                remove_tags=frozenset({policy.reminder_tag} - set(policy.escalate_tags)),
                 priority=Priority.parse(policy.escalate_priority)
                 if policy.escalate_priority
                 else None,

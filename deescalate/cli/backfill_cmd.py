@@ -31,6 +31,12 @@ def register(subparsers: Any) -> None:
         help="how far back: 30d, 12h, 2w, or an ISO 8601 date or time (UTC when no offset)",
     )
     parser.add_argument(
+        "--jql",
+        dest="query",
+        metavar="QUERY",
+        help='narrow the tickets in the helpdesk\'s query language (Jira: "project = SUP")',
+    )
+    parser.add_argument(
         "--restart", action="store_true", help="ignore a stored cursor and start from --since"
     )
     add_db_argument(parser)
@@ -66,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         backfill = Backfill(
             desk, runtime.pipeline, runtime.ledger, runtime.store, clock=runtime.clock
         )
-        report = backfill.run(since, restart=args.restart, progress=progress.step)
+        report = backfill.run(since, restart=args.restart, query=args.query, progress=progress.step)
         progress.done()
     sys.stdout.write(report.summary() + "\n")
     for ref, error in report.failed[:20]:

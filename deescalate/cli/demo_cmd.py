@@ -71,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
     out.write(f"next step: {style(summary.next_step, '1')} ({summary.reason})\n")
     out.write(f"guidance: {STAGE_GUIDANCE[summary.current_stage]}\n")
     _suggest_and_follow_through(style)
+    out.write(
+        "\n"
+        + style("the whole story:", "1")
+        + " make demo (python examples/hands_off.py in a clone) runs the webhook service on "
+        "a local helpdesk: signed deliveries in, tags, a note with suggested wording, the "
+        "reminder before the promised call, the broken promise and the follow-up after solve.\n"
+    )
     return 0
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import socket
+from datetime import timedelta
 from typing import Any
 
 from deescalate.cli.context import add_db_argument, add_helpdesk_argument, build_runtime
@@ -56,12 +58,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--poll", type=float, default=1.0, help="seconds between looks when there is no work"
     )
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        help="seconds a claimed delivery or write is held: after a crash, what the process "
+        "held is taken up again once this passes",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.max_body < 1 or args.batch < 1 or args.poll <= 0:
-        raise CliInputError("--max-body and --batch must be at least 1, --poll positive")
+    if args.max_body < 1 or args.batch < 1 or args.poll <= 0 or args.lease <= 0:
+        raise CliInputError(
+            "--max-body and --batch must be at least 1, --poll and --lease positive"
+        )
     if not 0 <= args.port <= 65535:
         raise CliInputError(f"--port must be between 0 and 65535, not {args.port}")
     from deescalate.service import create_app
@@ -76,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         raise MissingExtraError("deescalate serve", "server") from exc
     listener = _listen(args.host, args.port)
     with listener, build_runtime(args, helpdesk=args.helpdesk) as runtime:
+        runtime.inbox.lease = runtime.outbox.lease = timedelta(seconds=args.lease)
         app = create_app(
             runtime,
             max_body=args.max_body,
@@ -93,10 +105,20 @@ def run(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=30,
         )
         server = uvicorn.Server(config)
-        # uvicorn handles SIGTERM and SIGINT: it stops accepting, lets requests in flight
-        # finish, then the app's lifespan ends the background batch in hand; the runtime is
-        # closed when this block ends.
-        server.run(sockets=[listener])
+        # uvicorn handles SIGTERM and SIGINT while it runs: it stops accepting, lets requests
+        # in flight finish, then the app's lifespan ends the background batch in hand. It then
+        # raises the signal again for the handler it found: ours only notes it, so the
+        # runtime is closed when this block ends and the exit status is 0.
+        stopped_by: list[int] = []
+        previous = {
+            sig: signal.signal(sig, lambda signum, frame: stopped_by.append(signum))
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            server.run(sockets=[listener])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     log.info("stopped")
     return 0
 
@@ -104,7 +126,10 @@ def run(args: argparse.Namespace) -> int:
 def _listen(host: str, port: int) -> socket.socket:
     """A listening socket, bound before the app starts so that ``--port 0`` can be logged."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets that
+    # say they are TCP, and accepted connections inherit it. Without it every keep-alive answer
+    # waits ~40 ms for the client's delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))

@@ -99,6 +99,7 @@ class Ledger:
             source=promise.text,
             due_at=due,
             action=promise.action,
+            owner=promise.owner,
             comment_id=comment_id,
             span=(promise.start, promise.end),
             remind_at=remind,
@@ -107,7 +108,9 @@ class Ledger:
             created_at=sent_at,
             history=(
                 ObligationEvent(
-                    now, "opened", f"promise to {promise.action}, due {due.isoformat()}"
+                    now,
+                    "opened",
+                    f"promise to {promise.action} ({promise.owner}), due {due.isoformat()}",
                 ),
             ),
         )

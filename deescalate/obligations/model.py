@@ -64,7 +64,8 @@ class Obligation:
     ``source`` is the promise's words (follow-through) or ``"solved"`` (follow-up), with the
     promise's span in the agent's reply and that reply's comment id. ``next_task`` and
     ``next_action_at`` say what the worker does next, and when; ``outcome`` is ``recurred`` when
-    a follow-up hears the problem is back.
+    a follow-up hears the problem is back. ``owner`` says who owes a follow-through (the
+    promise's owner: ``agent``, ``team`` or ``third-party``); the team keeps it either way.
     """
 
     id: str
@@ -83,6 +84,7 @@ class Obligation:
     outcome: str | None = None
     created_at: datetime | None = None
     history: tuple[ObligationEvent, ...] = field(default=())
+    owner: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class Obligation:
             "ticket": self.ticket,
             "state": self.state.value,
             "action": self.action,
+            "owner": self.owner,
             "source": self.source,
             "comment_id": self.comment_id,
             "span": list(self.span) if self.span else None,

@@ -17,6 +17,7 @@ __all__ = ["resolve_due"]
 _LATE = time(23, 59)
 _NOON = time(12)
 _EVENING = time(20)
+_DAY_KINDS = ("weekday", "date", "numeric_date")
 _UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
 _END_OF_DAY_WORDS = {
     "today",
@@ -39,6 +40,7 @@ def resolve_due(
 
     ``sent`` must be aware and in the calendar's zone.
     """
+    expressions = [e for e in expressions if e.kind != "zone"]
     if not expressions or any(e.kind == "vague" for e in expressions):
         vague = next((e for e in expressions if e.kind == "vague"), None)
         return (vague.text if vague else None), None
@@ -48,7 +50,10 @@ def resolve_due(
         if chosen is not None:
             return chosen.text, _relative(chosen, sent, calendar)
     clock = next((e for e in expressions if e.kind == "clock"), None)
-    anchor = next((e for e in expressions if e.kind != "clock"), None)
+    # A named day beats "end of day" for the day: "by close of business Thursday" is Thursday's.
+    anchor = next((e for e in expressions if e.kind in _DAY_KINDS), None) or next(
+        (e for e in expressions if e.kind != "clock"), None
+    )
     if anchor is None and clock is not None:
         return clock.text, _clock_on_sent_day(clock, sent, calendar)
     if anchor is None:
@@ -56,7 +61,8 @@ def resolve_due(
     day = _anchor_day(anchor, sent, calendar)
     if clock is not None:
         return text, _at(day, time(clock.hour or 0, clock.minute), calendar)
-    return text, _day_due(anchor, day, sent, calendar)
+    part = next((e for e in expressions if e.kind in ("part_of_day", "first_thing")), anchor)
+    return text, _day_due(part, day, sent, calendar)
 
 
 def _relative(expression: TimeExpression, sent: datetime, calendar: BusinessCalendar) -> datetime:
@@ -97,6 +103,8 @@ def _anchor_day(anchor: TimeExpression, sent: datetime, calendar: BusinessCalend
         if ahead == 0 and _end_of_business_or_late(day, calendar) <= sent:
             day += timedelta(days=7)
         return day
+    if anchor.kind == "date" and anchor.month is None and anchor.day:
+        return _day_of_month(anchor.day, today)
     if anchor.kind in ("date", "numeric_date") and anchor.month and anchor.day:
         year = anchor.year or today.year
         try:
@@ -110,6 +118,20 @@ def _anchor_day(anchor: TimeExpression, sent: datetime, calendar: BusinessCalend
         return today + timedelta(days=1)
     if anchor.kind == "first_thing" and anchor.weekday is not None:
         return today + timedelta(days=(anchor.weekday - today.weekday()) % 7 or 7)
+    return today
+
+
+def _day_of_month(number: int, today: date) -> date:
+    """The next day numbered ``number`` ("by the 13th"), today included; months without it skip."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            day = date(year, month, number)
+        except ValueError:
+            day = None
+        if day is not None and day >= today:
+            return day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return today
 
 

@@ -17,41 +17,84 @@ from deescalate.calendar import BusinessCalendar, zone
 from deescalate.errors import InputError
 from deescalate.promises.due import resolve_due
 from deescalate.promises.model import Promise
-from deescalate.promises.timexpr import find_time_expressions
+from deescalate.promises.timexpr import TimeExpression, find_time_expressions
 from deescalate.text import split_sentences, stripped_end
 
 __all__ = ["find_promises"]
 
+# Who makes the commitment, by owner (PROMISE_OWNERS): the writer, a colleague or team of the
+# company, or a third party acting for it.
+_TEAM_WORDS = (
+    r"team|teams|department|dept|specialists?|engineers?|technicians?|colleagues?|experts?|staff|"
+    r"agents?|supervisor|manager|crew|desk|office"
+)
+_THIRD_PARTY_WORDS = r"courier|couriers|driver|carrier|postman|post\s+office|delivery\s+(?:partner|driver|company)|logistics\s+partner|partner"
 _SUBJECT = (
-    r"(?:\bi|\bwe|\bour\s+(?:team|technician|engineer|specialist|courier|driver|billing\s+team|"
-    r"support\s+team|specialists|engineers|technicians)|\bsomeone(?:\s+from\s+(?:our|the)\s+\w+(?:\s+team)?)?|"
-    r"\ba\s+(?:specialist|technician|engineer|member\s+of\s+(?:our|the)\s+team|colleague|supervisor|manager|"
-    r"team\s+member|rep|representative)|\bmy\s+(?:colleague|supervisor|manager|team)|"
-    r"\bthe\s+(?:technician|engineer|specialist|team)|\bwho|\bthey)"
+    r"(?:(?P<by_agent>\bi|\bwe)"
+    rf"|(?P<by_third_party>\b(?:the|our|your)\s+(?:{_THIRD_PARTY_WORDS}))"
+    rf"|(?P<by_team>\bour\s+(?:[\w-]+\s+){{0,3}}?(?:{_TEAM_WORDS})|\bteam\s+@\w+"
+    r"|\bsomeone(?:\s+(?:from|in|on)\s+(?:our|the|that|this)\s+(?:[\w-]+\s+){0,2}?(?:team|department|dept))?"
+    r"|\ban?\s+(?:senior\s+)?(?:specialist|technician|engineer|member\s+of\s+(?:our|the|that)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:team|crew|staff)|colleague|supervisor|manager|team\s+member|rep|representative|new\s+technician|new\s+engineer)"
+    r"|\bmy\s+(?:colleague|supervisor|manager|team)"
+    rf"|\bthe\s+(?:[\w-]+\s+){{0,2}}?(?:{_TEAM_WORDS})|\bwho|\bthey|\bhe|\bshe))"
 )
 _MODAL = (
     r"(?:\s+will|\s*['’]ll|\s+shall|\s+(?:am|are|is)\s+going\s+to|\s*['’](?:m|re)\s+going\s+to)"
+    r"(?:\s+(?:still|also|then|now)\s+be|\s+be)?"  # "we'll be reaching out"
 )
 _ACTIONS: dict[str, str] = {
     "callback": r"call|ring|phone|contact|reach\s+out|get\s+back|follow\s+up|follow-up|be\s+in\s+touch|"
-    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back",
+    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back|in\s+touch|"
+    r"in\s+contact|check\s+in|give\s+you\s+a\s+(?:call|ring|buzz)|drop\s+you\s+a|write\s+back|"
+    r"reaching\s+out|calling|contacting|ringing|phoning|following\s+up|getting\s+back|messaging|"
+    r"continue\s+(?:this|the|our)\s+(?:conversation|chat)?\s*(?:in|via|over|by)\s+(?:dm|private|email|phone)",
     "update": r"update|keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|inform|notify|"
-    r"confirm|advise",
+    r"confirm|advise|have\s+an?\s+(?:update|answer)\s+for\s+you|updating",
     "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|arrive|send\s+(?:an?\s+)?"
-    r"(?:engineer|technician)",
+    r"(?:engineer|technician)|with\s+you",
     "send": r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|process|replace|dispatch|"
-    r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule",
+    r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule|drop\s+(?:it|them)\s+off|"
+    r"sending|emailing|shipping|posting|refunding|issuing|processing|dispatching|delivering|"
+    r"(?:have|get)\s+(?:\S+\s+){1,3}?(?:sent|shipped|refunded|processed|approved|replaced|booked|"
+    r"arranged|posted|delivered|dispatched|credited)",
     "investigate": r"look\s+into|investigate|check|review|escalate|find\s+out|dig|research|raise|look\s+at|"
-    r"chase|sort|fix|resolve|work\s+on|take\s+care|handle|have\s+a\s+look|take\s+a\s+look",
+    r"chase|sort|fix|resolve|work\s+on|take\s+care|handle|have\s+a\s+look|take\s+a\s+look|"
+    r"checking|looking\s+into|investigating|reviewing|working\s+on|"
+    r"(?:have|get)\s+(?:\S+\s+){1,3}?(?:fixed|sorted|resolved|repaired|done)",
 }
+_ACTION_NAMES = tuple(_ACTIONS)
+# "your replacement will be delivered": the company's (or its carrier's) commitment, passively.
+_PASSIVE = re.compile(
+    r"\b(?:your|the|a|an)\s+(?:(?!and\b|but\b|or\b)[\w$£€.,-]+\s+){0,5}?(?:will|['’]ll)\s+(?:(?:also|then|now)\s+)?"
+    r"(?:be\s+(?P<passive>delivered|dispatched|shipped|sent(?:\s+out)?|posted|mailed|processed|issued|"
+    r"credited|refunded|arranged|reissued|redeposited|fixed|repaired|replaced|resolved|collected)"
+    r"|(?P<arrive>arrive|reach\s+you|be\s+with\s+you))\b",
+)
+_PASSIVE_ACTIONS = {"fixed": "investigate", "repaired": "investigate", "resolved": "investigate"}
+_THIRD_PARTY_PASSIVE = frozenset({"delivered", "collected"})
+# "I can't promise anything, but we'll try": a hedge, not a commitment.
+_HEDGE = re.compile(
+    r"\b(?:can['’]?t|cannot|can\s+not|couldn['’]?t|won['’]?t\s+be\s+able\s+to)\s+(?:promise|guarantee)"
+    r"|\bno\s+(?:promises|guarantees?)\b"
+)
+# "within 5 business days of receiving your receipts": the time starts when the customer acts.
+_WAITS_ON_RECEIPT = re.compile(
+    r"\b(?:of|after|from|upon|on)\s+(?:receiving|receipt\s+of|getting|we\s+(?:receive|get)|you\s+(?:send|return))\b"
+)
+# A second action sharing the first's subject ("I'll refund it today and send the receipt by
+# Friday"): its own promise only when each half states its own time.
+_AND_ACTION = re.compile(
+    rf"\band\s+(?:then\s+|also\s+)?(?:{'|'.join(f'(?P<and_{n}>{p})' for n, p in _ACTIONS.items())})\b"
+)
 _ACTION_RE = "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ACTIONS.items())
 _COMMITMENT = re.compile(
-    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable|call\s+it\b)(?:(?:also|personally|then|now|definitely|"
-    rf"certainly|gladly|happily|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
+    rf"{_SUBJECT}{_MODAL}\s+(?!not\b|never\b|be\s+unable|unable\b|call\s+it\b)(?:(?:also|personally|then|now|definitely|"
+    rf"certainly|gladly|happily|still|make\s+sure\s+(?:to|that\s+(?:we|i|someone)\s+)?|need\s+to|be\s+able\s+to|"
     rf"try\s+(?:to|and)|be\s+sure\s+to|aim\s+to)\s+)*(?:{_ACTION_RE})\b",
 )
 _AND_WILL = re.compile(
-    rf"\b(?:i|we)\b[^.?!]{{0,80}}?\band(?:\s+(?:we|i))?(?:\s+will|\s*['’]ll|\s+shall)\s+(?:{_ACTION_RE})\b",
+    rf"{_SUBJECT}\b[^.?!]{{0,80}}?\band(?:\s+(?:we|i))?(?:\s+will|\s*['’]ll|\s+shall)\s+(?:{_ACTION_RE})\b",
 )
 _YOU_RECEIVE = re.compile(
     r"\byou(?:\s+will|['’]ll)\s+(?:(?:also|then)\s+)?(?P<kind>receive|get(?=\s+(?:a|an|your|the|our)\s+(?:full\s+)?(?:refund|credit|"
@@ -74,7 +117,7 @@ _RELAY = re.compile(
 )
 # Relaying is a promise after all when someone is named to come back: "... who will call you".
 _SOMEONE_CALLS = re.compile(
-    r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:call|contact|reach|get\s+back)"
+    r"\b(?:who|they|he|she)\s*(?:will|['’]ll)\s+(?:be\s+)?(?:call|contact|reach|get\s+back|in\s+touch|in\s+contact)"
 )
 _CUSTOMER_FIRST = re.compile(
     r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
@@ -117,18 +160,23 @@ def find_promises(
     calendar: BusinessCalendar | None = None,
     *,
     day_first: bool = False,
+    customer_tz: str | None = None,
 ) -> list[Promise]:
     """The promises in an agent's reply, with due times resolved by taxonomy.md section 6.
 
     A naive ``sent_at`` is read in ``tz``; an aware one is converted to ``tz``. ``calendar``
     defaults to Monday to Friday, 09:00 to 17:00 in ``tz``. ``day_first`` reads "3/4" as 3 April.
-    Raises :class:`~deescalate.errors.UnknownTimeZoneError` for an unknown ``tz``.
+    ``customer_tz`` is the customer's zone, for "5pm your time"; a zone the promise names ("9am
+    PST") is honoured too, and the due time is given in ``tz`` either way.
+    Raises :class:`~deescalate.errors.UnknownTimeZoneError` for an unknown ``tz`` or ``customer_tz``.
     """
     if not isinstance(text, str):
         raise InputError(f"find_promises() takes text, not {type(text).__name__}")
     if not isinstance(sent_at, datetime):
         raise InputError("sent_at must be a datetime")
     zone(tz)
+    if customer_tz is not None:
+        zone(customer_tz)
     calendar = _calendar_in(calendar, tz)
     sent = calendar.localize(sent_at)
     promises: list[Promise] = []
@@ -140,24 +188,29 @@ def find_promises(
         sentence = text[start:end]
         if _MARKER.search(lower, start, end) is None:
             continue
+        sentence_lower = lower[start:end]
         found = [
-            (action, offset)
-            for action, offset in _commitments(lower[start:end])
-            if request_end is None or request_end > start + offset  # no request before it
+            commitment
+            for commitment in _commitments(sentence_lower)
+            if request_end is None or request_end > start + commitment[2]  # no request before it
         ]
         if not found:
             continue
         expressions = find_time_expressions(sentence, day_first=day_first)
+        found = _split_shared_subject(found, sentence_lower, expressions)
         starts = [expression.start for expression in expressions]  # in text order
-        for index, (action, offset) in enumerate(found):
+        for index, (action, owner, offset) in enumerate(found):
             # Each commitment owns the clause up to the next one; the first also owns what
-            # precedes it ("Tomorrow morning, I'll call you").
-            clause_start = 0 if index == 0 else offset
-            clause_end = found[index + 1][1] if index + 1 < len(found) else len(sentence)
+            # precedes it ("Tomorrow morning, I'll call you") back to a clause break ("We're
+            # closed on Sunday, but I'll call you Monday").
+            clause_start = _clause_start(sentence_lower, offset) if index == 0 else offset
+            clause_end = found[index + 1][2] if index + 1 < len(found) else len(sentence)
             first = bisect.bisect_left(starts, clause_start)
             last = bisect.bisect_left(starts, clause_end)
             own = [e for e in expressions[first:last] if e.end <= clause_end]
-            time_text, due = resolve_due(own, sent, calendar)
+            if _WAITS_ON_RECEIPT.search(sentence_lower, offset, clause_end):
+                continue  # "within 5 days of receiving your receipts": the customer acts first
+            time_text, due = _resolve(own, sent, calendar, customer_tz)
             cut = stripped_end(sentence, _JOINER_MARKS, words=_JOINER_WORDS, end=clause_end)
             promise_end = start + cut
             promises.append(
@@ -168,9 +221,62 @@ def find_promises(
                     text=text[start + offset : promise_end],
                     time_text=time_text,
                     due_at=due,
+                    owner=owner,
                 )
             )
     return promises
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|although|though|while|however|because)\b")
+
+
+def _clause_start(sentence: str, offset: int) -> int:
+    """Where the clause holding the commitment at ``offset`` starts."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(sentence, 0, offset):
+        start = match.end()
+    return start
+
+
+def _resolve(
+    expressions: list[TimeExpression],
+    sent: datetime,
+    calendar: BusinessCalendar,
+    customer_tz: str | None,
+) -> tuple[str | None, datetime | None]:
+    """The due time, read in a zone the promise names ("9am PST", "5pm your time") if any."""
+    named = next((e.zone for e in expressions if e.kind == "zone"), None)
+    if named == "customer":
+        named = customer_tz
+    if named is None or named == calendar.tz:
+        return resolve_due(expressions, sent, calendar)
+    there = _calendar_in(calendar, named)
+    time_text, due = resolve_due(expressions, sent.astimezone(there.zone), there)
+    return time_text, (due.astimezone(calendar.zone) if due is not None else None)
+
+
+def _split_shared_subject(
+    found: list[tuple[str, str, int]], sentence: str, expressions: list[TimeExpression]
+) -> list[tuple[str, str, int]]:
+    """Add "... and send the receipt by Friday" as its own promise when both halves are timed."""
+    if not expressions:
+        return found
+    result: list[tuple[str, str, int]] = []
+    for index, (action, owner, offset) in enumerate(found):
+        result.append((action, owner, offset))
+        end = found[index + 1][2] if index + 1 < len(found) else len(sentence)
+        joined = _AND_ACTION.search(sentence, offset, end)
+        if joined is None:
+            continue
+        timed = [
+            e for e in expressions if offset <= e.start < end and e.kind not in ("zone", "vague")
+        ]
+        if any(e.end <= joined.start() for e in timed) and any(
+            e.start >= joined.end() for e in timed
+        ):
+            name = next(n for n, v in joined.groupdict().items() if v)
+            result.append((name.removeprefix("and_"), owner, joined.start()))
+    return result
 
 
 # A promise needs one of these words; texts and sentences without any are skipped cheaply.
@@ -216,13 +322,23 @@ def _calendar_in(calendar: BusinessCalendar | None, tz: str) -> BusinessCalendar
     )
 
 
-def _commitments(sentence: str) -> list[tuple[str, int]]:
-    """The action and start offset of each promise in one sentence."""
+def _owner(match: re.Match[str]) -> str:
+    if match.group("by_agent"):
+        return "agent"
+    return "third-party" if match.group("by_third_party") else "team"
+
+
+def _action(match: re.Match[str]) -> str:
+    return next(name for name in _ACTION_NAMES if match.group(name))
+
+
+def _commitments(sentence: str) -> list[tuple[str, str, int]]:
+    """The action, owner and start offset of each promise in one sentence."""
     stripped = sentence.rstrip()
-    if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence):
+    if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence) or _HEDGE.search(sentence):
         return []
     matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, str, int]] = []
     # Found once per sentence, not searched again before or after each commitment.
     condition_end = _earliest_end(_CUSTOMER_FIRST, sentence)
     callback_start = max((m.start() for m in _SOMEONE_CALLS.finditer(sentence)), default=-1)
@@ -235,15 +351,41 @@ def _commitments(sentence: str) -> list[tuple[str, int]]:
             and callback_start < match.start()  # no one named to call back after it
         ):
             continue
-        action = next(name for name, value in match.groupdict().items() if value)
-        found.append((action, match.start()))
+        found.append((_action(match), _owner(match), match.start()))
+    passive = _PASSIVE.search(sentence)
+    if (
+        passive is not None
+        and (condition_end is None or condition_end > passive.start())
+        and not any(m.start() <= passive.start() < m.end() for m in matches)
+    ):
+        found.append(_passive_commitment(passive))
+        found.sort(key=lambda item: item[2])
     if found or matches:
         return found
     single = _other_commitment(sentence)
     return [single] if single is not None else []
 
 
-def _other_commitment(sentence: str) -> tuple[str, int] | None:
+def _passive_commitment(match: re.Match[str]) -> tuple[str, str, int]:
+    """ "Your replacement will be delivered", "your card will arrive": the carrier's; others the team's."""
+    verb = (match.group("passive") or "").split()[0] if match.group("passive") else ""
+    if match.group("arrive") or verb in _THIRD_PARTY_PASSIVE:
+        return "send", "third-party", match.start()
+    return _PASSIVE_ACTIONS.get(verb, "send"), "team", match.start()
+
+
+def _other_commitment(sentence: str) -> tuple[str, str, int] | None:
+    """Promises phrased from the customer's side, owed by whoever they name (the team if no one)."""
+    found = _received(sentence)
+    if found is None:
+        return None
+    action, start = found
+    tail = sentence[start : start + 80]
+    by_us = re.search(r"\bfrom\s+(?:me|us)\b", tail) is not None
+    return action, "agent" if by_us else "team", start
+
+
+def _received(sentence: str) -> tuple[str, int] | None:
     """Promises phrased from the customer's side ("you'll receive", "expect a call")."""
     received = _YOU_RECEIVE.search(sentence)
     if received is not None and not _CUSTOMER_FIRST.search(sentence[: received.start()]):

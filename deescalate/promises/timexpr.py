@@ -32,7 +32,10 @@ _NUMBER_WORDS = {
     "couple of": 2, "a few": 3, "few": 3, "several": 3, "twenty-four": 24, "forty-eight": 48,
 }  # fmt: skip
 
-_DAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+_DAY = (
+    r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"(?:\s+(?P<wpart>morning|afternoon|evening))?"
+)
 # Abbreviations ("sat", "sun", "wed") are common words too: they need a preposition before them.
 _DAY_ABBREVIATED = r"(?P<weekday>mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)\b\.?"
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -40,8 +43,30 @@ _CLOCK = (
     r"(?P<hour>[01]?\d|2[0-3])(?:[:.](?P<minute>[0-5]\d))?\s*"
     r"(?P<meridiem>a\.m\.|p\.m\.|am|pm|a\.m|p\.m)(?![a-z])"
     r"|(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>[0-5]\d)(?!\s*[ap]\.?m)(?!\d)"
-    r"|\\b(?P<noon>noon|midday|midnight)\\b"
+    r"|\b(?P<noon>noon|midday|midnight)\b"
 )
+# Zones people name after a time, by abbreviation or name. "PST" is read as Pacific time all year
+# (what people mean by it), "GMT" and "UTC" as UTC, "your time" as the customer's zone.
+_ZONES = {
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles", "mst": "America/Denver", "mdt": "America/Denver",
+    "mt": "America/Denver", "mountain": "America/Denver", "cst": "America/Chicago",
+    "cdt": "America/Chicago", "ct": "America/Chicago", "central": "America/Chicago",
+    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "eastern": "America/New_York", "gmt": "UTC", "utc": "UTC", "bst": "Europe/London",
+    "uk": "Europe/London", "london": "Europe/London", "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin", "central european": "Europe/Berlin", "eet": "Europe/Athens",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "sydney": "Australia/Sydney",
+    "jst": "Asia/Tokyo", "tokyo": "Asia/Tokyo", "new york": "America/New_York",
+    "your": "customer", "your local": "customer",
+}  # fmt: skip
+# A zone counts right after a clock time, or anywhere with the word "time" after it ("UK time").
+_ZONE_WORDS = (
+    r"\(?(?:"
+    + "|".join(sorted((z for z in _ZONES if not z.startswith("your")), key=len, reverse=True))
+    + r")\)?"
+)
+_ZONE_NAMES = "your local|your"
 _COUNT = r"(?P<count>\d+|a couple of|a couple|couple of|a few|few|several|an|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty-four|forty-eight)"
 _UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|weeks?)"
 
@@ -49,7 +74,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "vague",
         r"\b(?:shortly|soon|asap|as soon as (?:possible|we can|i can)|in due course|"
-        r"at the earliest opportunity|in a bit|in a while)\b",
+        r"at the earliest opportunity|in a bit|in a while|in a moment|momentarily)\b",
     ),
     (
         "business_days",
@@ -59,7 +84,7 @@ _PATTERNS: list[tuple[str, str]] = [
         "duration",
         rf"\b(?:within|in|inside)\s+(?:the\s+next\s+|about\s+|around\s+)?{_COUNT}\s*{_UNIT}\b",
     ),
-    ("duration", r"\b(?:within|in)\s+(?:the|an)\s+(?P<unit_only>hour)\b"),
+    ("duration", r"\b(?:within|in)\s+(?:the\s+next|the\s+coming|the|an)\s+(?P<unit_only>hour)\b"),
     ("duration", r"\bwithin\s+(?P<count_h>\d+)\s*h\b"),
     ("next_week", r"\bnext\s+week\b"),
     ("first_thing", rf"\bfirst\s+thing\s+(?:(?P<ft_tomorrow>tomorrow)|(?:on\s+)?{_DAY})"),
@@ -82,6 +107,20 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|(?<![\d/])(?P<a2>[01]?\d|[23]\d)/(?P<b2>[0-3]?\d)/(?P<year2>\d{2}|\d{4})(?![\d/])",
     ),
     ("clock", rf"(?:\b(?:at|by|before|around|until|till|no later than|between)\s+)?(?:{_CLOCK})"),
+    # "at 4 this afternoon": an hour without am/pm, read by the part of the day after it.
+    (
+        "clock",
+        r"\b(?:at|by|before|around|until|till)\s+(?P<bare_hour>1[0-2]|[1-9])(?:[:.](?P<bare_minute>[0-5]\d))?"
+        r"(?=\s+(?:this|tomorrow|in\s+the)\s+(?P<bare_part>morning|afternoon|evening)\b|\s+tonight\b)",
+    ),
+    # "by the 13th": a day of this month (or the next, once it has passed).
+    (
+        "date",
+        r"\b(?:by|on|before|until|for)\s+the\s+(?P<mday3>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+of\b)",
+    ),
+    # A zone named right after a clock time ("9am PST", "10am Eastern", "5pm your time") or
+    # with the word "time" ("UK time"); see _ZONES.
+    ("zone", rf"(?P<zone>{_ZONE_WORDS})(?:\s+time)?\b|\b(?P<zone_named>{_ZONE_NAMES})\s+time\b"),
 ]
 # The patterns are written in lower case and run on the lower-cased text.
 _COMPILED = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
@@ -99,9 +138,10 @@ _NEEDS: dict[str, frozenset[str]] = {
         "morning afternoon evening tonight today tomorrow end eod cob close".split()
     ),
     "weekday": _DAY_WORDS,
-    "date": frozenset(_MONTHS),
+    "date": frozenset(_MONTHS) | {"the"},
     "numeric_date": frozenset({"#"}),
     "clock": frozenset({"#", "noon", "midday", "midnight"}),
+    "zone": frozenset(w for z in _ZONES for w in z.split()),
 }
 _SCREEN_WORDS = re.compile(r"[a-z]+|\d")
 
@@ -125,6 +165,7 @@ class TimeExpression:
     part: str | None = None
     relative_day: str | None = None
     next_week_day: bool = False
+    zone: str | None = None  # an IANA zone, or "customer" for "your time"
 
 
 def _count(value: str | None) -> float | None:
@@ -149,6 +190,11 @@ def _clock(match: re.Match[str]) -> tuple[int, int] | None:
         return (hour % 12 + (12 if pm else 0), minute)
     if groups.get("hour24") is not None:
         return int(groups["hour24"]), int(groups["minute24"])
+    if groups.get("bare_hour") is not None:
+        hour = int(groups["bare_hour"])
+        if groups.get("bare_part") != "morning" and hour < 12:
+            hour += 12  # "at 4 this afternoon", "at 8 tonight"
+        return hour, int(groups.get("bare_minute") or 0)
     return None
 
 
@@ -167,7 +213,12 @@ def _build(kind: str, match: re.Match[str], text: str, day_first: bool) -> TimeE
             return make(relative_day="tomorrow")
         weekday = _WEEKDAYS[g["weekday"].lower().rstrip(".")]
         nxt = snippet.lower().startswith("next")
-        return make(weekday=weekday, next_week_day=nxt)
+        return make(weekday=weekday, next_week_day=nxt, part=g.get("wpart"))
+    if kind == "zone":
+        name = re.sub(r"\s+", " ", (g.get("zone") or g.get("zone_named") or "").strip("()"))
+        return make(zone=_ZONES[name])
+    if kind == "date" and g.get("mday3"):
+        return make(day=int(g["mday3"]))
     if kind == "date":
         month = _MONTHS[(g.get("month") or g.get("month2") or "").lower()]
         return make(month=month, day=int(g.get("mday") or g.get("mday2") or 0))
@@ -234,4 +285,21 @@ def find_time_expressions(text: str, *, day_first: bool = False) -> list[TimeExp
                 found.append(expression)
                 taken_starts.insert(after, m_start)
                 taken_ends.insert(after, m_end)
-    return sorted(found, key=lambda e: e.start)
+    found.sort(key=lambda e: e.start)
+    if any(e.kind == "zone" for e in found):
+        found = _zones_after_clocks(found, lower)
+    return found
+
+
+def _zones_after_clocks(found: list[TimeExpression], lower: str) -> list[TimeExpression]:
+    """Keep an abbreviated zone only right after a clock time: "ET" alone is often a signature."""
+    kept: list[TimeExpression] = []
+    for expression in found:
+        if expression.kind == "zone" and not lower.endswith("time", 0, expression.end):
+            previous = kept[-1] if kept else None
+            if previous is None or previous.kind != "clock":
+                continue
+            if lower[previous.end : expression.start].strip(" (") != "":
+                continue
+        kept.append(expression)
+    return kept

@@ -191,6 +191,13 @@ MIGRATIONS: tuple[tuple[int, tuple[str | DialectStatement, ...]], ...] = (
     (
         6,
         (
+            # Who owes a follow-through: the agent, a team of the company or a third party.
+            "ALTER TABLE obligations ADD COLUMN owner TEXT",
+        ),
+    ),
+    (
+        7,
+        (
             # What the pipeline found in each message it planned, for the report.
             """CREATE TABLE messages (
                 ticket TEXT NOT NULL,
@@ -219,7 +226,7 @@ _TASKS = {member.value: member for member in Task}
 
 _COLUMNS = (
     "id, key, kind, ticket, source, action, comment_id, span_start, span_end, due_at, remind_at, "
-    "state, next_task, next_action_at, outcome, created_at"
+    "state, next_task, next_action_at, outcome, owner, created_at"
 )
 
 
@@ -339,11 +346,11 @@ class SQLStore(SQLQueues, SQLMessages):
             ob.id, ob.key, ob.kind.value, ob.ticket, ob.source, ob.action, ob.comment_id,
             span[0], span[1], to_micros(ob.due_at), to_micros(ob.remind_at), ob.state.value,
             ob.next_task.value if ob.next_task else None, to_micros(ob.next_action_at),
-            ob.outcome, to_micros(ob.created_at),
+            ob.outcome, ob.owner, to_micros(ob.created_at),
         )  # fmt: skip
 
     def _insert_sql(self) -> str:
-        marks = ", ".join("?" * 17)
+        marks = ", ".join("?" * 18)
         return self._sql(
             f"INSERT INTO obligations ({_COLUMNS}, updated_at) VALUES ({marks}) "
             "ON CONFLICT (key) DO NOTHING"
@@ -595,7 +602,7 @@ class SQLStore(SQLQueues, SQLMessages):
         self, row: Sequence[Any], history: tuple[ObligationEvent, ...] = ()
     ) -> Obligation:
         (ident, key, kind, ticket, source, action, comment_id, span_start, span_end, due_at, remind_at,
-         state, next_task, next_action_at, outcome, created_at) = row  # fmt: skip
+         state, next_task, next_action_at, outcome, owner, created_at) = row  # fmt: skip
         due = from_micros(due_at)
         assert due is not None
         return Obligation(
@@ -604,5 +611,5 @@ class SQLStore(SQLQueues, SQLMessages):
             span=(span_start, span_end) if span_start is not None else None,
             remind_at=from_micros(remind_at), next_task=_TASKS[next_task] if next_task else None,
             next_action_at=from_micros(next_action_at), outcome=outcome,
-            created_at=from_micros(created_at), history=history,
+            created_at=from_micros(created_at), history=history, owner=owner,
         )  # fmt: skip

@@ -116,6 +116,12 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "follow-through obligation: due Mon 15:00" in out
 
 
+def test_demo_points_to_the_whole_story(capsys: pytest.CaptureFixture[str]) -> None:
+    """The assessment walkthrough ends by naming the hands-off story and how to run it."""
+    assert main(["demo"]) == 0
+    assert "make demo (python examples/hands_off.py" in capsys.readouterr().out
+
+
 def test_adapters_lists_installed_adapters(capsys: pytest.CaptureFixture[str]) -> None:
     """Both bundled adapters are found through their entry points."""
     assert main(["adapters", "--format", "json"]) == 0

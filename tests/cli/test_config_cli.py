@@ -96,3 +96,15 @@ def test_check_names_the_adapters_missing_variable(tmp_path: Path) -> None:
     done = run_cli("config", "check", cwd=tmp_path)
     assert done.returncode == 2
     assert "DEESCALATE_ZENDESK_" in done.stderr
+
+
+def test_the_configuration_page_lists_every_setting() -> None:
+    """docs/reference/configuration.md documents every Settings field and its variable."""
+    from deescalate.settings import Settings
+
+    page = (
+        Path(__file__).resolve().parents[2] / "docs" / "reference" / "configuration.md"
+    ).read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`{name}`" in page, name
+        assert f"`DEESCALATE_{name.upper()}`" in page, name

@@ -105,6 +105,15 @@ class StoreContract(QueueContract, MessageContract):
         )
         assert stored.id == original.id
 
+    def test_the_owner_of_a_promise_round_trips(self, store: Store) -> None:
+        """Who owes a follow-through comes back as stored, one by one and in bulk."""
+        team = dataclasses.replace(make(), owner="team")
+        carrier = dataclasses.replace(make(), owner="third-party")
+        store.add(team)
+        store.add_many([carrier, make()])
+        assert store.get(team.id).owner == "team"
+        assert store.get(carrier.id).owner == "third-party"
+
     def test_add_is_idempotent_on_the_key(self, store: Store) -> None:
         """The same promise seen twice is one obligation."""
         first, created_first = store.add(make(key="same"))

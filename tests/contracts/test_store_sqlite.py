@@ -60,6 +60,25 @@ def test_older_database_is_upgraded_in_place(tmp_path: Path) -> None:
     upgraded.close()
 
 
+def test_a_version_5_database_gains_the_owner_column(tmp_path: Path) -> None:
+    """Obligations stored before owners were recorded read back with no owner."""
+    path = tmp_path / "v5.db"
+    old = SQLiteStore(path, migrate=False)
+    assert old.migrate(target=5) == 5
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO obligations (id, key, kind, ticket, source, due_at, state, created_at, updated_at)"
+        " VALUES ('old5', 'k5', 'follow-through', 'fake:5', 'x', 1, 'open', 1, 1)"
+    )
+    connection.commit()
+    connection.close()
+    old.close()
+    upgraded = SQLiteStore(path)
+    assert upgraded.schema_version() == LATEST_VERSION
+    assert upgraded.get("old5").owner is None
+    upgraded.close()
+
+
 def test_open_store_urls(tmp_path: Path) -> None:
     """sqlite:/// URLs and plain paths open SQLite; unknown schemes are refused."""
     store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
@@ -105,11 +124,18 @@ def test_a_version_3_database_gains_the_inbox_and_outbox(tmp_path: Path) -> None
     path = tmp_path / "v3.db"
     old = SQLiteStore(path, migrate=False)
     assert old.migrate(target=3) == 3
-    kept = old.add(make())[0]
     old.close()
+    # Written as that version's schema has it: today's store writes columns added since.
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO obligations (id, key, kind, ticket, source, due_at, state, created_at, updated_at)"
+        " VALUES ('old3', 'k3', 'follow-through', 'fake:3', 'x', 1, 'open', 1, 1)"
+    )
+    connection.commit()
+    connection.close()
     upgraded = SQLiteStore(path)
     assert upgraded.schema_version() == LATEST_VERSION
-    assert upgraded.get(kept.id).ticket == kept.ticket
+    assert upgraded.get("old3").ticket == "fake:3"
     assert upgraded.inbox_add(delivery("d1"), ticket=None, at=NOW)
     assert upgraded.outbox_add("fake:1", CHANGE, "k1", NOW)
     upgraded.close()

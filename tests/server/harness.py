@@ -64,7 +64,8 @@ def wait_until(condition: Any, timeout: float = 15.0, step: float = 0.05) -> boo
 
 
 def _listener() -> socket.socket:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP so asyncio sets TCP_NODELAY on the connections (as deescalate serve does).
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     listener.listen(512)
     return listener
@@ -95,13 +96,22 @@ _LISTENING = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 
 
 class ServeProcess:
-    """A ``deescalate serve --helpdesk fake`` process; :attr:`url` once it listens."""
+    """A ``deescalate serve`` process (``--helpdesk fake`` unless told); :attr:`url` once it
+    listens. Its log goes beside a SQLite ``db``, or into ``log_dir``."""
 
-    def __init__(self, db: Path, *extra: str, env: dict[str, str] | None = None) -> None:
-        self.log = db.with_suffix(f".{time.monotonic_ns()}.log")
+    def __init__(
+        self,
+        db: Path | str,
+        *extra: str,
+        env: dict[str, str] | None = None,
+        helpdesk: str = "fake",
+        log_dir: Path | None = None,
+    ) -> None:
+        folder = log_dir if log_dir is not None else Path(db).parent
+        self.log = folder / f"serve.{time.monotonic_ns()}.log"
         self._log_file = self.log.open("wb")
         command: Sequence[str] = (
-            sys.executable, "-m", "deescalate.cli", "serve", "--helpdesk", "fake",
+            sys.executable, "-m", "deescalate.cli", "serve", "--helpdesk", helpdesk,
             "--db", str(db), "--port", "0", "--poll", "0.2", *extra,
         )  # fmt: skip
         self.process = subprocess.Popen(

@@ -156,3 +156,13 @@ def test_the_ledger_runs_on_the_memory_store() -> None:
     assert kept.id == ob.id
     assert [e.kind for e in store.get(ob.id).history] == ["opened", "kept"]
     store.close()
+
+
+def test_the_obligation_records_who_owes_the_promise(ledger: Ledger) -> None:
+    """A team's promise opens a follow-through owned by the team, stored and read back."""
+    ob, _ = ledger.open_follow_through(
+        "fake:1", promise("Our billing team will email you by 3pm."), comment_id="c1",
+        sent_at=MONDAY_10.replace(tzinfo=BusinessCalendar.standard(TZ).zone),
+    )  # fmt: skip
+    assert ob.owner == "team"
+    assert ledger.store.get(ob.id).to_dict()["owner"] == "team"

@@ -65,6 +65,7 @@ def test_reminds_before_due_then_flags_the_broken_promise(
     assert broken.state is ObligationState.BROKEN
     ticket = desk.get_ticket(next(iter(desk.tickets)))
     assert "deescalate-broken-promise" in ticket.tags
+    assert "deescalate-promise-due" not in ticket.tags  # replaced: it is no longer coming due
     assert ticket.priority is Priority.HIGH
     assert len(desk.calls_to("apply")) == 2  # one write per task: tags, note and priority together
     assert ledger.store.dispatch_count(ob_id) == 2

@@ -366,11 +366,12 @@ class JiraHelpdesk(HelpdeskBase):
             page_cursor = page.cursor
 
     def export_tickets(
-        self, *, since: datetime, cursor: str | None = None, jql: str | None = None
+        self, *, since: datetime, cursor: str | None = None, query: str | None = None
     ) -> TicketPage:
-        """One page of issues updated since ``since`` (matching ``jql``, or the configured
-        ``DEESCALATE_JIRA_JQL``), with all their comments; pass ``cursor`` back to continue."""
-        page = search.page(self, since=since, cursor=cursor, with_comments=True, jql=jql)
+        """One page of issues updated since ``since`` (matching the JQL ``query``, or the
+        configured ``DEESCALATE_JIRA_JQL``), with all their comments; pass ``cursor`` back to
+        continue."""
+        page = search.page(self, since=since, cursor=cursor, with_comments=True, jql=query)
         tickets = []
         for issue in page.issues:
             key = str(issue.get("key"))

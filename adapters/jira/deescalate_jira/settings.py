@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from deescalate.errors import ConfigurationError
+from deescalate.adapter_settings import settings_from_env, values_from_env
 from deescalate.helpdesk import Priority
 
 __all__ = ["InternalComments", "JiraSettings"]
@@ -164,21 +163,8 @@ class JiraSettings(BaseSettings):
 
         A missing or invalid value raises :class:`ConfigurationError` naming the variable.
         """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {
-            name.removeprefix(ENV_PREFIX).lower(): value
-            for name, value in env.items()
-            if name.startswith(ENV_PREFIX) and value != ""
-        }
-        known = set(cls.model_fields)
-        unknown = sorted(f"{ENV_PREFIX}{name.upper()}" for name in values if name not in known)
-        if unknown:
-            raise ConfigurationError(f"unknown Jira setting: {', '.join(unknown)}")
-        try:
-            # model_validate reads only these values, never the process environment again.
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            raise ConfigurationError(_describe(exc)) from None
+        values = values_from_env(ENV_PREFIX, environ)
+        return settings_from_env(cls, values, prefix=ENV_PREFIX, system="Jira")
 
 
 def _parse_priorities(text: str) -> list[tuple[str, Priority]]:
@@ -193,17 +179,3 @@ def _parse_priorities(text: str) -> list[tuple[str, Priority]]:
             levels = ", ".join(p.value for p in Priority)
             raise ValueError(f"unknown level {level.strip()!r} (use {levels})") from None
     return pairs
-
-
-def _describe(exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors():
-        location = [str(part) for part in error["loc"]]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if location:
-            variable = f"{ENV_PREFIX}{location[0].upper()}"
-        else:  # a check across fields names its variable at the start of its message
-            name, _, message = message.partition(": ")
-            variable = f"{ENV_PREFIX}{name}"
-        problems.append(f"{variable}: {message}")
-    return "invalid Jira settings: " + "; ".join(problems)

@@ -156,13 +156,21 @@ class ZendeskHelpdesk(HelpdeskBase):
         refs = [TicketRef(self.name, str(t["id"])) for t in tickets if isinstance(t.get("id"), int)]
         return refs, next_cursor.encode()
 
-    def export_tickets(self, *, since: datetime, cursor: str | None = None) -> TicketPage:
+    def export_tickets(
+        self, *, since: datetime, cursor: str | None = None, query: str | None = None
+    ) -> TicketPage:
         """Tickets changed since ``since`` with the comments made since then, one page at a time.
+
+        The incremental export takes no filter: a ``query`` is refused (``InputError``).
 
         A page is one call of the incremental ticket export (up to 1,000 tickets) and the calls
         of the ticket-event export (comment events, 1,000 a call) that cover the same time; the
         comments are not read ticket by ticket. ``cursor`` resumes where a page ended.
         """
+        if query is not None:
+            raise InputError(
+                "the Zendesk ticket export takes no query; backfill exports every ticket"
+            )
         if since.tzinfo is None:
             raise InputError("export_tickets needs an aware 'since'")
         position = bulk.ExportCursor.parse(cursor) if cursor else bulk.ExportCursor.start(since)
@@ -229,7 +237,14 @@ class ZendeskHelpdesk(HelpdeskBase):
             due_field=self.settings.due_field,
             time_zone=self.settings.time_zone,
         )
-        note = self._update(ticket_id, body)
+        try:
+            note = self._update(ticket_id, body)
+        except BaseException:
+            # The write may have happened without an answer (a timeout, a 5xx after the commit):
+            # forget what the last read showed, so a retry reads the comments for the marker.
+            with self._lock:
+                self._seen.snapshots.pop(str(ticket_id), None)
+            raise
         self._after_write(ticket_id, change, idempotency_key, note)
         return AppliedChange(
             ref, change, idempotency_key, note=note, calls=self.client.calls - before

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from deescalate.errors import ConfigurationError
+from deescalate.adapter_settings import settings_from_env, values_from_env
 
 __all__ = ["ZendeskSettings"]
 
@@ -101,34 +101,8 @@ class ZendeskSettings(BaseSettings):
 
         A missing or invalid value raises :class:`ConfigurationError` naming the variable.
         """
+        values = values_from_env(ENV_PREFIX, environ)
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {
-            name.removeprefix(ENV_PREFIX).lower(): value
-            for name, value in env.items()
-            if name.startswith(ENV_PREFIX) and value != ""
-        }
         if "time_zone" not in values and env.get("DEESCALATE_TIMEZONE"):
             values["time_zone"] = env["DEESCALATE_TIMEZONE"]
-        known = set(cls.model_fields)
-        unknown = sorted(f"{ENV_PREFIX}{name.upper()}" for name in values if name not in known)
-        if unknown:
-            raise ConfigurationError(f"unknown Zendesk setting: {', '.join(unknown)}")
-        try:
-            # model_validate reads only these values, never the process environment again.
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            raise ConfigurationError(_describe(exc)) from None
-
-
-def _describe(exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors():
-        location = [str(part) for part in error["loc"]]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if location:
-            variable = f"{ENV_PREFIX}{location[0].upper()}"
-        else:  # a check across fields names its variable at the start of its message
-            name, _, message = message.partition(": ")
-            variable = f"{ENV_PREFIX}{name}"
-        problems.append(f"{variable}: {message}")
-    return "invalid Zendesk settings: " + "; ".join(problems)
+        return settings_from_env(cls, values, prefix=ENV_PREFIX, system="Zendesk")

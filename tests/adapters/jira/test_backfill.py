@@ -79,11 +79,11 @@ def test_an_export_resumes_from_its_cursor(server: FakeJiraServer, build: Build)
 
 
 def test_the_export_follows_the_jql(cloud: FakeJiraServer, build: Build) -> None:
-    """Only issues matching DEESCALATE_JIRA_JQL (or jql=) are exported."""
+    """Only issues matching DEESCALATE_JIRA_JQL (or query=) are exported."""
     cloud.add_issue(project="OPS")
     wanted = cloud.add_issue(project="SUP")
     assert _export_all(build(cloud, jql="project = SUP")) == [wanted]
-    assert _export_all(build(cloud), jql="project = OPS") == ["OPS-1"]
+    assert _export_all(build(cloud), query="project = OPS") == ["OPS-1"]
 
 
 def test_a_tampered_cursor_is_refused(cloud: FakeJiraServer, build: Build) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from deescalate_zendesk import ZendeskHelpdesk
 from deescalate_zendesk.testing import FakeZendeskServer
 
@@ -135,3 +136,25 @@ def test_single_purpose_writes_go_through_apply(
     desk.mark_reminder(ref(ticket_id), "deescalate-promise-due", DUE)
     assert server.calls("PUT") == 2
     assert server.state.tickets[ticket_id]["priority"] == "urgent"
+
+
+def test_a_write_that_timed_out_is_not_repeated(
+    server: FakeZendeskServer, make_desk: MakeDesk
+) -> None:
+    """The answer to a note's write never came (timeout), but the note was posted: a retry with
+    the same key reads the comments again instead of trusting the earlier read, and posts none."""
+    import time
+
+    from deescalate.errors import AdapterError
+
+    desk = make_desk(timeout=0.3)
+    ticket_id = server.add_ticket("Router", [("customer", "It drops again!!")])
+    ref = TicketRef("zendesk", str(ticket_id))
+    desk.get_ticket(ref)  # the read the common path makes just before writing
+    server.stall_next(0.8)
+    change = TicketChange(add_tags={"deescalate-stage-angry"}, note="Acknowledge first.")
+    with pytest.raises(AdapterError, match="timeout"):
+        desk.apply(ref, change, idempotency_key="evt-timeout")
+    time.sleep(1.0)  # the fake finishes the write it was stalling
+    assert desk.apply(ref, change, idempotency_key="evt-timeout").replayed
+    assert len(server.notes(ticket_id)) == 1
