@@ -150,20 +150,20 @@ class Inbox:
         error: DeescalateError,
         retry_after: float | None,
     ) -> None:
-        attempts = entry.attempts + 1
-        park = attempts >= self.backoff.max_attempts
         now = self.clock()
-        wait = self.backoff.delay(attempts, retry_after)
-        reason = f"{error.__class__.__name__} on attempt {attempts}"
+        retry = self.backoff.after_failure(entry.attempts, error, now, retry_after=retry_after)
         self.store.inbox_retry_later(
-            entry.seq, self.worker_id, retry_at=now + wait, error=reason, at=now, park=park
-        )
-        if park:
+            entry.seq, self.worker_id, retry_at=retry.retry_at, error=retry.reason, at=now,
+            park=retry.park,
+        )  # fmt: skip
+        if retry.park:
             stats.parked += 1
-            log.warning("inbox %s parked: %s", entry.seq, reason)
+            log.warning("inbox %s parked: %s", entry.seq, retry.reason)
         else:
             stats.retried += 1
-            log.warning("inbox %s: %s, retry in %ds", entry.seq, reason, wait.total_seconds())
+            log.warning(
+                "inbox %s: %s, retry in %ds", entry.seq, retry.reason, retry.wait.total_seconds()
+            )
 
 
 def apply_ledger_steps(

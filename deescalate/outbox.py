@@ -22,7 +22,7 @@ from deescalate.helpdesk import Helpdesk, TicketChange, TicketRef
 from deescalate.store.base import Store
 from deescalate.store.queues import OutboxEntry
 
-__all__ = ["Backoff", "DispatchStats", "Outbox"]
+__all__ = ["Backoff", "DispatchStats", "Outbox", "Retry"]
 
 log = logging.getLogger("deescalate.outbox")
 
@@ -47,6 +47,35 @@ class Backoff:
         if retry_after is not None:
             wait = max(wait, timedelta(seconds=retry_after))
         return wait
+
+    def after_failure(
+        self,
+        failed_before: int,
+        error: DeescalateError,
+        now: datetime,
+        *,
+        retry_after: float | None = None,
+        park: bool = False,
+    ) -> Retry:
+        """What to do after one more failure of an entry that had failed ``failed_before`` times."""
+        attempts = failed_before + 1
+        wait = self.delay(attempts, retry_after)
+        return Retry(
+            retry_at=now + wait,
+            wait=wait,
+            park=park or attempts >= self.max_attempts,
+            reason=f"{error.__class__.__name__} on attempt {attempts}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """When a failed entry is tried again, or whether it is parked, and why (no customer text)."""
+
+    retry_at: datetime
+    wait: timedelta
+    park: bool
+    reason: str
 
 
 @dataclass(slots=True)
@@ -130,23 +159,20 @@ class Outbox:
         park: bool = False,
         retry_after: float | None = None,
     ) -> None:
-        attempts = entry.attempts + 1
-        park = park or attempts >= self.backoff.max_attempts
         now = self.clock()
-        wait = self.backoff.delay(attempts, retry_after)
-        reason = f"{error.__class__.__name__} on attempt {attempts}"
-        self.store.outbox_retry_later(
-            entry.seq, self.worker_id, retry_at=now + wait, error=reason, at=now, park=park
+        retry = self.backoff.after_failure(
+            entry.attempts, error, now, retry_after=retry_after, park=park
         )
-        if park:
+        self.store.outbox_retry_later(
+            entry.seq, self.worker_id, retry_at=retry.retry_at, error=retry.reason, at=now,
+            park=retry.park,
+        )  # fmt: skip
+        if retry.park:
             stats.parked += 1
-            log.warning("outbox %s on %s parked: %s", entry.key, entry.ticket, reason)
+            log.warning("outbox %s on %s parked: %s", entry.key, entry.ticket, retry.reason)
         else:
             stats.retried += 1
             log.warning(
                 "outbox %s on %s: %s, retry in %ds",
-                entry.key,
-                entry.ticket,
-                reason,
-                int(wait.total_seconds()),
-            )
+                entry.key, entry.ticket, retry.reason, int(retry.wait.total_seconds()),
+            )  # fmt: skip

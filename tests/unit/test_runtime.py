@@ -159,3 +159,27 @@ def test_a_solve_after_anger_opens_a_follow_up_and_a_later_complaint_recurs(
     runtime.run_once()
     assert runtime.ledger.store.get(follow_up.id).outcome == "recurred"
     assert clock() - START == timedelta(hours=2)
+
+
+def test_a_write_that_keeps_failing_is_parked_for_an_operator(
+    world: tuple[Runtime, FakeHelpdesk, FrozenClock],
+) -> None:
+    """After max_attempts failures the change is parked (failed), not retried for ever."""
+    from deescalate.errors import AdapterError
+
+    runtime, desk, clock = world
+    assert runtime.inbox is not None
+    assert runtime.outbox is not None
+    ref = desk.create_ticket("Router")
+    angry = desk.add_comment(ref, "customer", ANGRY)
+    runtime.inbox.receive(*deliver(desk, ref, angry, "d-6"))
+    runtime.inbox.process()
+    attempts = runtime.outbox.backoff.max_attempts
+    desk.fail_next(AdapterError("boom"), times=attempts)
+    parked = 0
+    for _ in range(attempts):
+        parked += runtime.outbox.dispatch().parked
+        clock.advance(hours=2)
+    assert parked == 1
+    assert runtime.store.outbox_counts().get(EntryState.FAILED) == 1
+    assert not desk.notes(ref)
