@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from deescalate.errors import DeescalateError, NotFound, RateLimited
+from deescalate.errors import DeescalateError, NotFound, RateLimited, StoreError
 from deescalate.helpdesk import Delivery, Helpdesk, Ticket, TicketRef
 from deescalate.obligations.ledger import Ledger
 from deescalate.outbox import Backoff, Outbox
@@ -91,6 +91,7 @@ class Inbox:
         self.clock = clock
         self.lease = lease
         self.backoff = backoff or Backoff()
+        self._stranded: set[int] = set()
 
     def receive(self, headers: Mapping[str, str], body: bytes) -> Receipt:
         """Verify, read and store one delivery (``WebhookVerificationError``, ``AdapterError``)."""
@@ -103,9 +104,26 @@ class Inbox:
     def process(self, limit: int = 50) -> ProcessStats:
         """Plan and apply up to ``limit`` due deliveries."""
         stats = ProcessStats()
-        for entry in self.store.inbox_claim(self.clock(), self.worker_id, limit, self.lease):
-            self._process(entry, stats)
+        self._give_back_stranded()
+        claimed = self.store.inbox_claim(self.clock(), self.worker_id, limit, self.lease)
+        for index, entry in enumerate(claimed):
+            try:
+                self._process(entry, stats)
+            except StoreError:
+                # The store failed with these leased: give them back as soon as it answers,
+                # rather than leaving them until their leases expire.
+                self._stranded.update(e.seq for e in claimed[index:])
+                raise
         return stats
+
+    def _give_back_stranded(self) -> None:
+        for seq in sorted(self._stranded):
+            now = self.clock()
+            self.store.inbox_retry_later(
+                seq, self.worker_id, retry_at=now, error="StoreError while in hand", at=now,
+                park=False,
+            )  # fmt: skip
+            self._stranded.discard(seq)
 
     def _process(self, entry: InboxEntry, stats: ProcessStats) -> None:
         try:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from deescalate.errors import AuthError, DeescalateError, NotFound, RateLimited
+from deescalate.errors import AuthError, DeescalateError, NotFound, RateLimited, StoreError
 from deescalate.helpdesk import Helpdesk, TicketChange, TicketRef
 from deescalate.store.base import Store
 from deescalate.store.queues import OutboxEntry
@@ -108,6 +108,7 @@ class Outbox:
         self.clock = clock
         self.lease = lease
         self.backoff = backoff or Backoff()
+        self._stranded: set[int] = set()
 
     def enqueue(self, ref: TicketRef, change: TicketChange, key: str) -> bool:
         """Queue ``change`` under ``key``; False when that key was queued before (a replay)."""
@@ -118,9 +119,26 @@ class Outbox:
     def dispatch(self, limit: int = 100) -> DispatchStats:
         """Write up to ``limit`` due changes to the helpdesk."""
         stats = DispatchStats()
-        for entry in self.store.outbox_claim(self.clock(), self.worker_id, limit, self.lease):
-            self._write(entry, stats)
+        self._give_back_stranded()
+        claimed = self.store.outbox_claim(self.clock(), self.worker_id, limit, self.lease)
+        for index, entry in enumerate(claimed):
+            try:
+                self._write(entry, stats)
+            except StoreError:
+                # The store failed with these leased: give them back as soon as it answers
+                # (the helpdesk write, if it happened, is found again by its key).
+                self._stranded.update(e.seq for e in claimed[index:])
+                raise
         return stats
+
+    def _give_back_stranded(self) -> None:
+        for seq in sorted(self._stranded):
+            now = self.clock()
+            self.store.outbox_retry_later(
+                seq, self.worker_id, retry_at=now, error="StoreError while in hand", at=now,
+                park=False,
+            )  # fmt: skip
+            self._stranded.discard(seq)
 
     def _write(self, entry: OutboxEntry, stats: DispatchStats) -> None:
         try:

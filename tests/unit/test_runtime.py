@@ -183,3 +183,37 @@ def test_a_write_that_keeps_failing_is_parked_for_an_operator(
     assert parked == 1
     assert runtime.store.outbox_counts().get(EntryState.FAILED) == 1
     assert not desk.notes(ref)
+
+
+def test_entries_in_hand_when_the_store_fails_are_given_back_once_it_answers() -> None:
+    """A store failure mid-round strands no lease: the next round retakes the delivery at once."""
+    from deescalate.errors import StoreError
+    from deescalate.store.memory import MemoryStore
+
+    class FlakyStore(MemoryStore):
+        """A memory store whose next inbox_done fails, as a dropped database connection does."""
+
+        fail_done = 1
+
+        def inbox_done(self, seq: int, worker: str, at: datetime) -> bool:
+            if self.fail_done:
+                self.fail_done -= 1
+                raise StoreError("PostgreSQL ledger error: AdminShutdown")
+            return super().inbox_done(seq, worker, at)
+
+    clock = FrozenClock(START)
+    desk = FakeHelpdesk(clock=clock)
+    runtime = Runtime.build(Settings(database_url="memory://"), helpdesk=desk, clock=clock)
+    runtime.store = store = FlakyStore()
+    assert runtime.inbox is not None
+    runtime.inbox.store = store
+    runtime.inbox.ledger.store = store
+    assert runtime.outbox is not None
+    runtime.outbox.store = store
+    ref = desk.create_ticket("Router")
+    angry = desk.add_comment(ref, "customer", ANGRY)
+    runtime.inbox.receive(*deliver(desk, ref, angry, "d-7"))
+    with pytest.raises(StoreError):
+        runtime.inbox.process()
+    assert runtime.inbox.process().done == 1  # same clock: no lease had to expire
+    assert store.inbox_counts().get(EntryState.DONE) == 1
