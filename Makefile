@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml adapters/zendesk/pyproject.toml adapters/jira/pyproject
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
-	$(PIP) install -e '.[dev,eval,postgres,server]' -e adapters/zendesk -e adapters/jira
+	$(PIP) install -e '.[dev,eval,postgres,server,report]' -e adapters/zendesk -e adapters/jira
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -14,4 +14,5 @@ BENCHMARKS = (
     "benchmarks.bench_hostile",
     "benchmarks.bench_zendesk",
     "benchmarks.bench_jira",
+    "benchmarks.bench_report",
 )

@@ -131,6 +131,7 @@ class Backfill:
                 steps = tuple(s for s in plan.ledger if self._still_ahead(s, now))
                 opened, _ = apply_ledger_steps(self.ledger, ticket.ref, steps)
                 report.obligations_opened += len(opened)
+                self.store.record_messages(plan.messages)  # the report's figures
                 if plan.change.empty:
                     report.unchanged += 1
                 else:

@@ -119,7 +119,8 @@ class Comment:
     """One comment on a ticket; ``public`` is false for internal notes.
 
     ``body`` is plain text (adapters turn HTML or rich-text bodies into text); ``author_id`` is
-    the helpdesk's id of the author, when it has one.
+    the helpdesk's id of the author, when it has one, and ``author_name`` the name it shows
+    (the report counts an agent's promises under it).
     """
 
     id: str
@@ -128,6 +129,7 @@ class Comment:
     public: bool
     created_at: datetime
     author_id: str | None = None
+    author_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

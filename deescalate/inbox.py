@@ -7,8 +7,8 @@ has the delivery may the caller answer the sender.
 
 :meth:`Inbox.process` leases stored deliveries, in order per ticket, reads each ticket once,
 plans every event with the :class:`~deescalate.pipeline.Pipeline`, and then, in ONE store
-transaction, applies the plans' ledger steps, queues their ticket changes in the outbox, and
-marks the delivery done. A crash anywhere before that commit leaves the delivery pending (it is
+transaction, applies the plans' ledger steps, records their messages (the report's figures),
+queues their ticket changes in the outbox, and marks the delivery done. A crash anywhere before that commit leaves the delivery pending (it is
 processed again; nothing was written); after it, the work is recorded exactly once. Failures wait
 with backoff that honours ``Retry-After`` and park after ``max_attempts``.
 """
@@ -125,6 +125,7 @@ class Inbox:
                 opened, settled = apply_ledger_steps(self.ledger, plan.ref, plan.ledger)
                 stats.opened += opened
                 stats.settled += settled
+                self.store.record_messages(plan.messages)  # the report's figures
                 self.outbox.enqueue(plan.ref, plan.change, plan.idempotency_key)
             self.store.inbox_done(entry.seq, self.worker_id, self.clock())
         stats.done += 1

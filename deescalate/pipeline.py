@@ -18,6 +18,10 @@ loses nothing and repeats nothing visible.
 * A logged call keeps promises; a solve opens a follow-up when the peak stage calls for one.
 * Internal notes, system comments, and the helpdesk's echoes of deescalate's own notes (they carry
   :func:`~deescalate.helpdesk.note_marker`) plan nothing.
+
+Each customer comment and public agent reply is also recorded (``Plan.messages``, a
+:class:`~deescalate.records.MessageRecord`: the stage and signal codes, or the reply coach's
+findings), so the report counts what the running system saw.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from deescalate.helpdesk import (
 )
 from deescalate.macros import MacroLibrary, MacroValues, Suggestion, suggest_macros
 from deescalate.promises import Promise, find_promises
+from deescalate.records import MessageRecord, MessageRole
 from deescalate.stages import Stage
 
 __all__ = [
@@ -67,6 +72,7 @@ SOLVED_STATUSES = frozenset({"solved", "closed", "resolved", "done"})
 _EVIDENCE_SHOWN = 5
 _SUGGESTIONS_SHOWN = 2
 _FINDINGS_SHOWN = 4
+_QUOTE_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +165,8 @@ class Plan:
     """What one event should change: a ticket change and ledger steps, under one key.
 
     ``idempotency_key`` is derived from the delivery and the event, so planning the same event
-    again yields the same key and the outbox writes the change once.
+    again yields the same key and the outbox writes the change once. ``messages`` are the records
+    the report reads (stored once per comment, however often it is planned).
     """
 
     ref: TicketRef
@@ -168,6 +175,7 @@ class Plan:
     ledger: tuple[LedgerStep, ...] = ()
     stage: Stage | None = None
     reason: str = ""
+    messages: tuple[MessageRecord, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -263,13 +271,14 @@ class Pipeline:
         if comment.author_role is AuthorRole.CUSTOMER:
             return self._plan_customer(key, ticket, comment, index)
         if comment.author_role is AuthorRole.AGENT and comment.public:
-            return self._plan_agent_reply(key, ticket, comment)
+            return self._plan_agent_reply(key, ticket, comment, index)
         return Plan(event.ref, key, reason="an internal or system comment")
 
     def plan_ticket(self, ticket: Ticket) -> Plan:
         """A whole ticket at once, as a backfill sees it: the tags its conversation calls for (no
         note), and the ledger steps of every comment in order, then its solve."""
         steps: list[LedgerStep] = []
+        records: list[MessageRecord] = []
         change = TicketChange()
         stage = None
         for index, comment in enumerate(ticket.comments):
@@ -278,16 +287,26 @@ class Pipeline:
             if comment.author_role is AuthorRole.CUSTOMER:
                 planned = self._plan_customer("", ticket, comment, index, with_note=False)
                 change, stage = planned.change, planned.stage
-                steps += planned.ledger
             elif comment.author_role is AuthorRole.AGENT and comment.public:
-                steps += self._plan_agent_reply("", ticket, comment).ledger
+                planned = self._plan_agent_reply("", ticket, comment, index)
+            else:
+                continue
+            steps += planned.ledger
+            records += planned.messages
         if ticket.status.lower() in SOLVED_STATUSES and ticket.updated_at is not None:
             peak = self._summary(ticket.comments, ticket).peak_stage
             steps.append(TicketSolved(ticket.updated_at, peak))
         last = ticket.comments[-1].id if ticket.comments else "none"
         raw = f"{ticket.ref}|backfill|{last}"
         key = "backfill-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
-        return Plan(ticket.ref, key, change=change, ledger=tuple(steps), stage=stage)
+        return Plan(
+            ticket.ref,
+            key,
+            change=change,
+            ledger=tuple(steps),
+            stage=stage,
+            messages=tuple(records),
+        )
 
     def _plan_customer(
         self, key: str, ticket: Ticket, comment: Comment, index: int, *, with_note: bool = True
@@ -319,9 +338,10 @@ class Pipeline:
             ledger=(CustomerWrote(comment.body, comment.created_at),),
             stage=stage,
             reason=f"customer at {stage.value}" + (", rose" if rose else ""),
+            messages=(_customer_record(ticket, comment, stage, latest),),
         )
 
-    def _plan_agent_reply(self, key: str, ticket: Ticket, comment: Comment) -> Plan:
+    def _plan_agent_reply(self, key: str, ticket: Ticket, comment: Comment, index: int) -> Plan:
         promises = find_promises(
             comment.body, comment.created_at, self.calendar.tz, calendar=self.calendar
         )
@@ -332,6 +352,7 @@ class Pipeline:
             key,
             ledger=tuple(steps),
             reason=f"agent reply with {len(promises)} promise(s)",
+            messages=(self._reply_record(ticket, comment, ticket.comments[:index]),),
         )
 
     # --- the note --------------------------------------------------------------------------------
@@ -386,14 +407,7 @@ class Pipeline:
         if not replies:
             return []
         last = replies[-1]
-        before = [
-            Message(Role.CUSTOMER, c.body, at=c.created_at)
-            for c in upto[:last]
-            if c.author_role is AuthorRole.CUSTOMER
-        ]
-        coach = self.coach or default_coach()
-        customer = Conversation(tuple(before)) if before else None
-        found: list[Finding] = coach.lint(upto[last].body, customer, assessor=self.assessor)
+        found = self._lint(upto[last], upto[:last])
         # A missing step's stock example ("So the engineer didn't arrive...") is not this
         # customer's; the suggested wording above is, so only wrong phrasings get a "Try:".
         return [
@@ -402,8 +416,38 @@ class Pipeline:
             for f in found[:_FINDINGS_SHOWN]
         ]
 
+    def _lint(self, reply: Comment, before: Sequence[Comment]) -> list[Finding]:
+        """The reply coach's findings on ``reply``, read against the customer's earlier words."""
+        said = [
+            Message(Role.CUSTOMER, c.body, at=c.created_at)
+            for c in before
+            if c.author_role is AuthorRole.CUSTOMER
+        ]
+        coach = self.coach or default_coach()
+        customer = Conversation(tuple(said)) if said else None
+        return coach.lint(reply.body, customer, assessor=self.assessor)
+
     def _summary(self, comments: Sequence[Comment], ticket: Ticket) -> ConversationSummary:
         return summarize(_conversation(comments, ticket), assessor=self.assessor)
+
+    # --- message records (what the report counts) -------------------------------------------------
+
+    def _reply_record(
+        self, ticket: Ticket, reply: Comment, before: Sequence[Comment]
+    ) -> MessageRecord:
+        """The record of an agent reply: its author and the rules the reply coach found."""
+        try:
+            found = self._lint(reply, before)
+        except Exception as exc:  # a team's broken coach pack must not stop the ledger steps
+            log.warning("ticket %s: reply not coached (%s)", ticket.ref, exc.__class__.__name__)
+            found = []
+        first = {f.rule: " ".join(f.text.split())[:_QUOTE_CHARS] for f in reversed(found)}
+        rules = list(dict.fromkeys(f.rule for f in found))
+        return MessageRecord(
+            str(ticket.ref), reply.id, reply.created_at, MessageRole.AGENT,
+            agent=reply.author_name or reply.author_id or ticket.assignee,
+            codes=tuple(rules), quotes=tuple(first[rule] for rule in rules),
+        )  # fmt: skip
 
 
 def plan_key(event: TicketEvent) -> str:
@@ -449,6 +493,17 @@ def _evidence(assessment: Assessment) -> list[str]:
         quoted = " ".join(signal.text.split())[:80]
         lines.append(f'- {signal.code}: "{quoted}"')
     return lines[:_EVIDENCE_SHOWN]
+
+
+def _customer_record(
+    ticket: Ticket, comment: Comment, stage: Stage, latest: Assessment
+) -> MessageRecord:
+    """The record of a customer message: the ticket's stage after it and its signal codes."""
+    codes = tuple(dict.fromkeys(signal.code for signal in latest.signals))
+    return MessageRecord(
+        str(ticket.ref), comment.id, comment.created_at, MessageRole.CUSTOMER, stage,
+        agent=ticket.assignee, codes=codes,
+    )  # fmt: skip
 
 
 def _suggestion_line(suggestion: Suggestion) -> str:

@@ -140,11 +140,22 @@ class FakeHelpdesk(HelpdeskBase):
             )
         return ref
 
-    def add_comment(self, ref: TicketRef, role: str, body: str, *, public: bool = True) -> Comment:
-        """Append a comment to a ticket (as if the customer or an agent wrote it) and return it."""
+    def add_comment(
+        self,
+        ref: TicketRef,
+        role: str,
+        body: str,
+        *,
+        public: bool = True,
+        author: str | None = None,
+    ) -> Comment:
+        """Append a comment to a ticket (as if the customer or an agent wrote it) and return it;
+        ``author`` is the writer's name, also used as their id."""
         with self._lock:
             ticket = self._ticket(ref)
             comment = self._comment(AuthorRole(role), body, public=public)
+            if author is not None:
+                comment = replace(comment, author_id=author, author_name=author)
             self.tickets[ref] = replace(
                 ticket, comments=(*ticket.comments, comment), updated_at=self.clock()
             )

@@ -26,6 +26,7 @@ COMMANDS = (
     "deescalate.cli.outbox_cmd",
     "deescalate.cli.packs_cmd",
     "deescalate.cli.promises_cmd",
+    "deescalate.cli.report_cmd",
     "deescalate.cli.serve_cmd",
     "deescalate.cli.setup_cmd",
     "deescalate.cli.worker_cmd",

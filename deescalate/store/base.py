@@ -28,6 +28,7 @@ from deescalate.obligations.model import (
 )
 from deescalate.store.micros import from_micros, moment, stamp, to_micros
 from deescalate.store.protocol import ClaimQueue, Store
+from deescalate.store.sql_messages import SQLMessages
 from deescalate.store.sql_queues import SQLQueues
 
 __all__ = [
@@ -194,6 +195,26 @@ MIGRATIONS: tuple[tuple[int, tuple[str | DialectStatement, ...]], ...] = (
             "ALTER TABLE obligations ADD COLUMN owner TEXT",
         ),
     ),
+    (
+        7,
+        (
+            # What the pipeline found in each message it planned, for the report.
+            """CREATE TABLE messages (
+                ticket TEXT NOT NULL,
+                comment_id TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                role TEXT NOT NULL,
+                stage TEXT,
+                agent TEXT,
+                codes TEXT NOT NULL,
+                quotes TEXT,
+                PRIMARY KEY (ticket, comment_id)
+            )""",
+            "CREATE INDEX messages_at ON messages (at)",
+            # A report reads the obligations opened in its period: an index range.
+            "CREATE INDEX obligations_created ON obligations (created_at)",
+        ),
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -209,7 +230,7 @@ _COLUMNS = (
 )
 
 
-class SQLStore(SQLQueues):
+class SQLStore(SQLQueues, SQLMessages):
     """The SQL both stores share; a dialect supplies connections, placeholders and the claim."""
 
     placeholder = "?"
@@ -510,6 +531,20 @@ class SQLStore(SQLQueues):
             cursor.execute(
                 self._sql(f"SELECT {_COLUMNS} FROM obligations{where} ORDER BY due_at, id LIMIT ?"),
                 (*args, limit),
+            )
+            rows = cursor.fetchall()
+        return [self._obligation(row) for row in rows]
+
+    def opened_between(self, since: datetime, until: datetime) -> list[Obligation]:
+        """Obligations created at ``since`` or later and before ``until`` (without their
+        history), oldest first."""
+        with self._transaction() as cursor:
+            cursor.execute(
+                self._sql(
+                    f"SELECT {_COLUMNS} FROM obligations WHERE created_at >= ? AND created_at < ? "
+                    "ORDER BY created_at, id"
+                ),
+                (stamp(since), stamp(until)),
             )
             rows = cursor.fetchall()
         return [self._obligation(row) for row in rows]

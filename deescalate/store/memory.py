@@ -27,10 +27,12 @@ from deescalate.obligations.model import (
     Task,
     Transition,
 )
+from deescalate.records import MessageRecord
 from deescalate.store.base import LATEST_VERSION
 from deescalate.store.micros import moment, stamp
 from deescalate.store.protocol import ClaimQueue
 from deescalate.store.queues import EntryState, InboxEntry, OutboxEntry
+from deescalate.store.sql_messages import check_record
 from deescalate.store.sql_queues import lease_micros, short_error
 
 __all__ = ["MemoryStore"]
@@ -155,12 +157,14 @@ class _State:
     inbox: _Queue[InboxEntry] = field(default_factory=_Queue)
     outbox: _Queue[OutboxEntry] = field(default_factory=_Queue)
     checkpoints: dict[str, str] = field(default_factory=dict)
+    messages: dict[tuple[str, str], MessageRecord] = field(default_factory=dict)
 
     def copy(self) -> _State:
         # Values are immutable, so copying the containers is a full snapshot.
         return _State(
             dict(self.obligations), dict(self.ids_by_key), dict(self.events),
             set(self.dispatches), self.inbox.copy(), self.outbox.copy(), dict(self.checkpoints),
+            dict(self.messages),
         )  # fmt: skip
 
 
@@ -287,6 +291,18 @@ class MemoryStore:
             ]
         return sorted(found, key=lambda ob: (ob.due_at, ob.id))[: max(limit, 0)]
 
+    def opened_between(self, since: datetime, until: datetime) -> list[Obligation]:
+        """Obligations created at ``since`` or later and before ``until`` (without their
+        history), oldest first."""
+        start, end = _utc(since), _utc(until)
+        with self._locked() as held:
+            found = [
+                h.obligation
+                for h in held.obligations.values()
+                if h.obligation.created_at is not None and start <= h.obligation.created_at < end
+            ]
+        return sorted(found, key=lambda ob: (ob.created_at, ob.id))
+
     def obligation_counts(self) -> dict[ObligationState, int]:
         """How many obligations are in each state (every state present)."""
         counts = dict.fromkeys(ObligationState, 0)
@@ -389,6 +405,37 @@ class MemoryStore:
         """How many tasks were recorded as dispatched for the obligation."""
         with self._locked() as state:
             return sum(1 for ident, _ in state.dispatches if ident == obligation_id)
+
+    # --- message records ----------------------------------------------------------------------------
+
+    def record_messages(self, records: Sequence[MessageRecord]) -> int:
+        """Store message records unless their ``(ticket, comment_id)`` is stored; returns how
+        many were new."""
+        for record in records:
+            check_record(record)
+        stored = [dataclasses.replace(r, at=_utc(r.at)) for r in records]
+        added = 0
+        with self._locked() as state:
+            for record in stored:
+                key = (record.ticket, record.comment_id)
+                if key not in state.messages:
+                    state.messages[key] = record
+                    added += 1
+        return added
+
+    def message_records(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[MessageRecord]:
+        """Records of messages written at ``since`` or later and before ``until``, in time order
+        (then by ticket and comment id)."""
+        start, end = _utc_or_none(since), _utc_or_none(until)
+        with self._locked() as state:
+            found = [
+                r
+                for r in state.messages.values()
+                if (start is None or r.at >= start) and (end is None or r.at < end)
+            ]
+        return sorted(found, key=lambda r: (r.at, r.ticket, r.comment_id))
 
     # --- inbox -------------------------------------------------------------------------------------
 

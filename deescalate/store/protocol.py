@@ -14,6 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from deescalate.helpdesk import Delivery, TicketChange
 from deescalate.obligations.model import Obligation, ObligationState, Task, Transition
+from deescalate.records import MessageRecord
 from deescalate.store.queues import EntryState, InboxEntry, OutboxEntry
 
 __all__ = ["ClaimQueue", "Store"]
@@ -23,7 +24,7 @@ ClaimQueue = Literal["obligations", "inbox", "outbox"]
 
 @runtime_checkable
 class Store(Protocol):
-    """Durable storage for obligations, the inbox and the outbox."""
+    """Durable storage for obligations, message records, the inbox and the outbox."""
 
     # --- lifecycle and schema ---------------------------------------------------------------------
 
@@ -76,6 +77,11 @@ class Store(Protocol):
         """The ticket's open and reminded obligations, earliest due first."""
         ...
 
+    def opened_between(self, since: datetime, until: datetime) -> list[Obligation]:
+        """Obligations created at ``since`` or later and before ``until`` (without their
+        history), oldest first."""
+        ...
+
     def obligation_counts(self) -> dict[ObligationState, int]:
         """How many obligations are in each state (every state present)."""
         ...
@@ -110,6 +116,19 @@ class Store(Protocol):
 
     def dispatch_count(self, obligation_id: str) -> int:
         """How many tasks were recorded as dispatched for the obligation."""
+        ...
+
+    # --- message records (the report's figures) ----------------------------------------------------
+
+    def record_messages(self, records: Sequence[MessageRecord]) -> int:
+        """Store message records unless their ``(ticket, comment_id)`` is stored; returns how
+        many were new."""
+        ...
+
+    def message_records(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[MessageRecord]:
+        """Records of messages written at ``since`` or later and before ``until``, in time order."""
         ...
 
     # --- inbox -------------------------------------------------------------------------------------

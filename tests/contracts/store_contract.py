@@ -23,6 +23,7 @@ from deescalate.obligations.model import (
     obligation_key,
 )
 from deescalate.store import LATEST_VERSION, EntryState, Store
+from tests.contracts.message_contract import MessageContract
 from tests.contracts.queue_contract import CHANGE, LEASE, QueueContract, delivery
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -60,7 +61,7 @@ def abandon(store: Store, *writes: Callable[[], object]) -> None:
         raise AbandonedError
 
 
-class StoreContract(QueueContract):
+class StoreContract(QueueContract, MessageContract):
     """Subclasses provide ``store`` (an empty, migrated store) and ``connect`` (a callable that
     opens another handle on the same store, closed by the fixture)."""
 

@@ -178,6 +178,7 @@ def comment_from(comment: Mapping[str, Any], audience: Audience) -> Comment:
             public=public,
             created_at=parse_time(comment["created"]),
             author_id=user_id(comment.get("author")),
+            author_name=_name(comment.get("author")),
         )
     except KeyError as exc:
         raise AdapterError(f"Jira sent a comment without {exc.args[0]!r}") from exc

@@ -95,6 +95,7 @@ def comment_from(data: Mapping[str, Any], users: Mapping[int, Mapping[str, Any]]
         public=public,
         created_at=parse_time(data.get("created_at"), f"comment {comment_id}"),
         author_id=str(author_id) if author_id is not None else None,
+        author_name=_text(user, "name"),
     )
 
 
