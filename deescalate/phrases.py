@@ -12,7 +12,8 @@ words and straight or typographic apostrophes:
 ``{n}``
     a number ("45", "two", "a couple of");
 ``{w}`` / ``{w:0-2}``
-    any one word / zero to two words.
+    any one word / zero to two words (a gap goes between words or choices, never inside a
+    choice: write ``(promised|told {w:0-6} would)`` as two phrases).
 
 Every phrase needs one required literal word. Compiled phrases run on lower-cased text (faster
 than case-insensitive matching) and carry the words a text must contain before they are worth
@@ -143,6 +144,7 @@ def phrase_alternatives(phrase: str) -> list[str]:
 
 def compile_phrase(phrase: str) -> CompiledPhrase:
     """Compile one phrase; a ValueError explains what is wrong with it."""
+    _refuse_gaps_in_choices(phrase)
     requirements = _phrase_requirements(phrase)
     trigger = sorted(requirements, key=_rarity)[-1]
     others = sorted(
@@ -173,6 +175,21 @@ def compile_phrase(phrase: str) -> CompiledPhrase:
         word_start=word_start,
         parts=parts,
     )
+
+
+def _refuse_gaps_in_choices(phrase: str) -> None:
+    """A ValueError when a choice holds a gap ("{w:0-6}"), which the language does not support."""
+    for token in _tokens(phrase):
+        if not token.startswith("("):
+            continue
+        for choice in token.rstrip("?")[1:-1].split("|"):
+            for inner in _tokens(choice.strip()) if choice.strip() else ():
+                special = _SPECIAL.match(inner)
+                if special and special.group(2) is not None:
+                    raise ValueError(
+                        f"phrase {phrase!r}: the gap {inner} is inside the choice {token!r}; "
+                        "a gap goes only between words, so write each choice as its own phrase"
+                    )
 
 
 def _opens_with_word(token: str) -> bool:

@@ -132,6 +132,41 @@ def test_broken_pack_error_names_file_rule_and_key(
     assert str(path) in str(error)
 
 
+GAP_IN_CHOICE_PACK = """
+pack: gap-in-choice
+rules:
+  - id: told-would
+    kind: phrases
+    signal: broken-promise
+    weight: 1.9
+    phrases: ["(i was|we were) (promised|told {w:0-6} would)"]
+"""
+
+
+def test_a_word_gap_inside_a_choice_is_refused(tmp_path: Path) -> None:
+    """A gap such as {w:0-6} inside a choice is a pack error naming file, rule and phrase."""
+    path = write(tmp_path, GAP_IN_CHOICE_PACK)
+    with pytest.raises(RulePackError) as caught:
+        load_pack(path)
+    error = caught.value
+    assert (error.path, error.rule, error.key) == (str(path), "told-would", "phrases")
+    assert "(i was|we were) (promised|told {w:0-6} would)" in str(error)
+    assert "inside the choice" in str(error)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were told by your courier that it would come today.",
+        "I was told I'd have a new router within the week.",
+        "We were promised a callback.",
+    ],
+)
+def test_the_told_would_rule_matches_as_its_two_phrases(text: str) -> None:
+    """The broken-promise rule once written with a gap in a choice fires on both its readings."""
+    assert "broken-promise" in default_assessor().assess(text).codes
+
+
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     """A YAML syntax error reports the file and line."""
     path = write(tmp_path, "pack: x\nrules:\n  - id: [unclosed\n")
