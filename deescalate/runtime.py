@@ -12,6 +12,7 @@ and one clock is shared by every part::
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from typing import Self
 from deescalate.assessment import Assessor
 from deescalate.calendar import BusinessCalendar
 from deescalate.coach import Coach
-from deescalate.errors import ConfigurationError, StoreError
+from deescalate.errors import ConfigurationError, HelpdeskError, StoreError
 from deescalate.helpdesk import Helpdesk
 from deescalate.inbox import Inbox, ProcessStats
 from deescalate.macros import MacroLibrary
@@ -36,9 +37,11 @@ from deescalate.settings import Settings
 from deescalate.store import Store, open_store
 from deescalate.worker import Worker
 
-__all__ = ["RunStats", "Runtime", "build_helpdesk", "open_ledger_store"]
+__all__ = ["RunStats", "Runtime", "build_helpdesk", "helpdesk_calendar", "open_ledger_store"]
 
 Clock = Callable[[], datetime]
+
+log = logging.getLogger("deescalate.runtime")
 
 
 def _utc_now() -> datetime:
@@ -64,6 +67,26 @@ def build_helpdesk(name: str, environ: Mapping[str, str] | None = None) -> Helpd
             f"helpdesk adapter {name!r} does not implement the Helpdesk protocol"
         )
     return desk
+
+
+def helpdesk_calendar(desk: Helpdesk | None) -> BusinessCalendar | None:
+    """The helpdesk's own business hours, when its adapter reads them (Zendesk's schedules);
+    None when it has none, or cannot say (a plan without schedules answers 403 or 404)."""
+    read = getattr(desk, "business_calendar", None)
+    if read is None:
+        return None
+    try:
+        calendar = read()
+    except HelpdeskError as exc:
+        log.info(
+            "no business hours from the helpdesk (%s): using DEESCALATE_TIMEZONE",
+            exc.__class__.__name__,
+        )
+        return None
+    if not isinstance(calendar, BusinessCalendar):
+        return None
+    log.info("business hours from the helpdesk, in %s", calendar.tz)
+    return calendar
 
 
 def open_ledger_store(url: str, *, must_exist: bool = False) -> Store:
@@ -126,7 +149,6 @@ class Runtime:
         settings = settings or Settings()
         clock = clock or _utc_now
         worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
-        calendar = calendar or BusinessCalendar.standard(settings.timezone)
         tags = TagPolicy(settings.tag_prefix)
         policy = Policy(
             remind_outside_hours=settings.remind_outside_hours,
@@ -139,6 +161,12 @@ class Runtime:
             macros = MacroLibrary.load(settings.macro_files)
         store = open_ledger_store(database_url or settings.database_url, must_exist=must_exist)
         try:
+            name = helpdesk if helpdesk is not None else settings.helpdesk
+            desk = None
+            if name is not None:
+                desk = build_helpdesk(name, environ) if isinstance(name, str) else name
+            if calendar is None:
+                calendar = helpdesk_calendar(desk) or BusinessCalendar.standard(settings.timezone)
             ledger = Ledger(store, policy=policy, calendar=calendar, clock=clock)
             pipeline = Pipeline(
                 assessor=assessor or settings.assessor(),
@@ -149,10 +177,8 @@ class Runtime:
                 company=settings.company,
             )
             runtime = cls(settings, clock, store, ledger, pipeline)
-            name = helpdesk if helpdesk is not None else settings.helpdesk
-            if name is None:
+            if desk is None:
                 return runtime
-            desk = build_helpdesk(name, environ) if isinstance(name, str) else name
             runtime.helpdesk = desk
             runtime.outbox = Outbox(store, desk, worker_id=worker_id, clock=clock)
             runtime.inbox = Inbox(

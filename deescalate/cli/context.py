@@ -77,7 +77,8 @@ def build_runtime(
         settings,
         helpdesk=helpdesk,
         database_url=getattr(args, "db", None),
-        calendar=BusinessCalendar.standard(settings.timezone),
+        # --tz decides; otherwise the helpdesk's own business hours, else DEESCALATE_TIMEZONE.
+        calendar=BusinessCalendar.standard(args.tz) if getattr(args, "tz", None) else None,
         must_exist=must_exist,
         clock=clock,
         environ=configuration.environ,

@@ -136,3 +136,33 @@ def test_a_backfill_tags_in_bulk_and_resumes_where_it_stopped(
     tagged = [t for t in server.state.tickets.values() if any("stage" in tag for tag in t["tags"])]
     assert len(tagged) == 30
     assert report.failed == []
+
+
+def test_the_runtime_reads_the_accounts_business_hours(
+    server: FakeZendeskServer, desk: ZendeskHelpdesk
+) -> None:
+    """Without --tz, promises and reminders follow the Zendesk schedule's zone and hours."""
+    server.add_schedule(
+        "US support",
+        "Eastern Time (US & Canada)",
+        [(1980 + 1440 * d, 2460 + 1440 * d) for d in range(5)],
+    )
+    built = Runtime.build(
+        Settings(database_url="memory://", timezone="Europe/Berlin"), helpdesk=desk
+    )
+    try:
+        assert built.ledger.calendar.tz == "America/New_York"
+        assert built.pipeline.calendar is built.ledger.calendar
+    finally:
+        built.store.close()
+
+
+def test_without_a_schedule_the_runtime_uses_the_configured_zone(desk: ZendeskHelpdesk) -> None:
+    """An account without schedules (or a plan without them) falls back to DEESCALATE_TIMEZONE."""
+    built = Runtime.build(
+        Settings(database_url="memory://", timezone="Europe/Berlin"), helpdesk=desk
+    )
+    try:
+        assert built.ledger.calendar.tz == "Europe/Berlin"
+    finally:
+        built.store.close()
