@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from deescalate.errors import DeescalateError, NotFound, RateLimited, StoreError
+from deescalate.errors import DeescalateError, NotFound, RateLimited
 from deescalate.helpdesk import Delivery, Helpdesk, Ticket, TicketRef
 from deescalate.obligations.ledger import Ledger
-from deescalate.outbox import Backoff, Outbox
+from deescalate.outbox import Backoff, LeasedRound, Outbox
 from deescalate.pipeline import (
     ContactMade,
     CustomerWrote,
@@ -91,7 +91,7 @@ class Inbox:
         self.clock = clock
         self.lease = lease
         self.backoff = backoff or Backoff()
-        self._stranded: set[int] = set()
+        self._round = LeasedRound(store.inbox_retry_later, worker_id, clock)
 
     def receive(self, headers: Mapping[str, str], body: bytes) -> Receipt:
         """Verify, read and store one delivery (``WebhookVerificationError``, ``AdapterError``)."""
@@ -104,26 +104,10 @@ class Inbox:
     def process(self, limit: int = 50) -> ProcessStats:
         """Plan and apply up to ``limit`` due deliveries."""
         stats = ProcessStats()
-        self._give_back_stranded()
+        self._round.give_back_stranded()
         claimed = self.store.inbox_claim(self.clock(), self.worker_id, limit, self.lease)
-        for index, entry in enumerate(claimed):
-            try:
-                self._process(entry, stats)
-            except StoreError:
-                # The store failed with these leased: give them back as soon as it answers,
-                # rather than leaving them until their leases expire.
-                self._stranded.update(e.seq for e in claimed[index:])
-                raise
+        self._round.handle(claimed, lambda entry: self._process(entry, stats))
         return stats
-
-    def _give_back_stranded(self) -> None:
-        for seq in sorted(self._stranded):
-            now = self.clock()
-            self.store.inbox_retry_later(
-                seq, self.worker_id, retry_at=now, error="StoreError while in hand", at=now,
-                park=False,
-            )  # fmt: skip
-            self._stranded.discard(seq)
 
     def _process(self, entry: InboxEntry, stats: ProcessStats) -> None:
         try:

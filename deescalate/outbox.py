@@ -13,20 +13,22 @@ exists is parked at once. Logs name tickets and keys, never customer text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, TypeVar
 
 from deescalate.errors import AuthError, DeescalateError, NotFound, RateLimited, StoreError
 from deescalate.helpdesk import Helpdesk, TicketChange, TicketRef
 from deescalate.store.base import Store
-from deescalate.store.queues import OutboxEntry
+from deescalate.store.queues import InboxEntry, OutboxEntry
 
-__all__ = ["Backoff", "DispatchStats", "Outbox", "Retry"]
+__all__ = ["Backoff", "DispatchStats", "LeasedRound", "Outbox", "Retry"]
 
 log = logging.getLogger("deescalate.outbox")
 
 Clock = Callable[[], datetime]
+EntryT = TypeVar("EntryT", InboxEntry, OutboxEntry)
 
 
 def _utc_now() -> datetime:
@@ -78,6 +80,45 @@ class Retry:
     reason: str
 
 
+class RetryLater(Protocol):
+    def __call__(
+        self, seq: int, worker: str, *, retry_at: datetime, error: str, at: datetime, park: bool
+    ) -> bool: ...
+
+
+class LeasedRound:
+    """Handles one claimed batch of a queue (inbox or outbox), never stranding a lease.
+
+    When the store fails while entries are in hand, their leases would hold them until they
+    expire; instead they are remembered and given back (``retry_later`` with the current time)
+    at the start of the next round, as soon as the store answers again.
+    """
+
+    def __init__(self, retry_later: RetryLater, worker_id: str, clock: Clock) -> None:
+        self.retry_later = retry_later
+        self.worker_id = worker_id
+        self.clock = clock
+        self.stranded: set[int] = set()
+
+    def give_back_stranded(self) -> None:
+        for seq in sorted(self.stranded):
+            now = self.clock()
+            self.retry_later(
+                seq, self.worker_id, retry_at=now, error="StoreError while in hand", at=now,
+                park=False,
+            )  # fmt: skip
+            self.stranded.discard(seq)
+
+    def handle(self, claimed: Sequence[EntryT], one: Callable[[EntryT], None]) -> None:
+        """``one(entry)`` for each claimed entry, in order."""
+        for index, entry in enumerate(claimed):
+            try:
+                one(entry)
+            except StoreError:
+                self.stranded.update(e.seq for e in claimed[index:])
+                raise
+
+
 @dataclass(slots=True)
 class DispatchStats:
     """What :meth:`Outbox.dispatch` did in one call."""
@@ -108,7 +149,7 @@ class Outbox:
         self.clock = clock
         self.lease = lease
         self.backoff = backoff or Backoff()
-        self._stranded: set[int] = set()
+        self._round = LeasedRound(store.outbox_retry_later, worker_id, clock)
 
     def enqueue(self, ref: TicketRef, change: TicketChange, key: str) -> bool:
         """Queue ``change`` under ``key``; False when that key was queued before (a replay)."""
@@ -119,26 +160,11 @@ class Outbox:
     def dispatch(self, limit: int = 100) -> DispatchStats:
         """Write up to ``limit`` due changes to the helpdesk."""
         stats = DispatchStats()
-        self._give_back_stranded()
+        self._round.give_back_stranded()
         claimed = self.store.outbox_claim(self.clock(), self.worker_id, limit, self.lease)
-        for index, entry in enumerate(claimed):
-            try:
-                self._write(entry, stats)
-            except StoreError:
-                # The store failed with these leased: give them back as soon as it answers
-                # (the helpdesk write, if it happened, is found again by its key).
-                self._stranded.update(e.seq for e in claimed[index:])
-                raise
+        # A write the helpdesk made before the store failed is found again by its key.
+        self._round.handle(claimed, lambda entry: self._write(entry, stats))
         return stats
-
-    def _give_back_stranded(self) -> None:
-        for seq in sorted(self._stranded):
-            now = self.clock()
-            self.store.outbox_retry_later(
-                seq, self.worker_id, retry_at=now, error="StoreError while in hand", at=now,
-                park=False,
-            )  # fmt: skip
-            self._stranded.discard(seq)
 
     def _write(self, entry: OutboxEntry, stats: DispatchStats) -> None:
         try:

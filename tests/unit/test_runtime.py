@@ -201,19 +201,22 @@ def test_entries_in_hand_when_the_store_fails_are_given_back_once_it_answers() -
                 raise StoreError("PostgreSQL ledger error: AdminShutdown")
             return super().inbox_done(seq, worker, at)
 
+    from deescalate.inbox import Inbox
+    from deescalate.obligations import Ledger
+    from deescalate.outbox import Outbox
+    from deescalate.pipeline import Pipeline
+
     clock = FrozenClock(START)
     desk = FakeHelpdesk(clock=clock)
-    runtime = Runtime.build(Settings(database_url="memory://"), helpdesk=desk, clock=clock)
-    runtime.store = store = FlakyStore()
-    assert runtime.inbox is not None
-    runtime.inbox.store = store
-    runtime.inbox.ledger.store = store
-    assert runtime.outbox is not None
-    runtime.outbox.store = store
+    store = FlakyStore()
+    outbox = Outbox(store, desk, worker_id="w1", clock=clock)
+    inbox = Inbox(
+        store, desk, Pipeline(), Ledger(store, clock=clock), outbox, worker_id="w1", clock=clock
+    )
     ref = desk.create_ticket("Router")
     angry = desk.add_comment(ref, "customer", ANGRY)
-    runtime.inbox.receive(*deliver(desk, ref, angry, "d-7"))
+    inbox.receive(*deliver(desk, ref, angry, "d-7"))
     with pytest.raises(StoreError):
-        runtime.inbox.process()
-    assert runtime.inbox.process().done == 1  # same clock: no lease had to expire
+        inbox.process()
+    assert inbox.process().done == 1  # same clock: no lease had to expire
     assert store.inbox_counts().get(EntryState.DONE) == 1
