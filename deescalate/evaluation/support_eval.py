@@ -15,6 +15,12 @@ Two kinds of figures, all computed at run time:
   a ``dev`` part (its errors may be read) and a ``held`` part (never read, never tuned on); and how
   often inbound tweets labelled "Bad Support" (A5) are rated frustrated or worse, against the
   other inbound tweets, beside VADER.
+
+The kinds of support tweet the rater used to misjudge (problems still there after the fixes,
+complaint-shaped questions, judging the company, unmarked sarcasm, shouting on a complaint, and
+texts that must stay calm) have their own written cases, ``support-families.yaml`` in ``cases``
+(tuned on) and ``holdout`` (written before the rules, kept aside): their stage QWK beside VADER,
+and per family how many the rater puts on the labelled stage and within one of it.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from deescalate.stages import Stage
 
 __all__ = [
     "DEVELOPMENT_PARTS",
+    "FAMILY_FILE",
     "HELD_ASIDE_PART",
     "ROUTING_SIGNALS",
     "SIGNAL_PARTS",
@@ -52,6 +59,7 @@ __all__ = [
     "TweetFigures",
     "default_cases_dir",
     "evaluate_support",
+    "family_figures",
     "read_signal_cases",
     "read_stage_cases",
     "signal_figures",
@@ -62,6 +70,8 @@ SIGNAL_PARTS = (("cases", "cases"), ("holdout1", "cases/holdout1"), ("holdout2",
 DEVELOPMENT_PARTS = ("cases", "holdout1")
 HELD_ASIDE_PART = "holdout2"
 STAGE_PARTS = ("cases", "holdout")
+# The support-tweet family cases in each stage part.
+FAMILY_FILE = "support-families.yaml"
 ERICSSON = "A5-twcs-ericsson-labeled"
 _BAD_SUPPORT = "Bad Support"
 
@@ -78,8 +88,11 @@ class SignalCase:
 
 @dataclass(frozen=True, slots=True)
 class StageCase:
+    """A text and its stage; ``family`` names the kind of wording where the file gives one."""
+
     text: str
     stage: Stage
+    family: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +126,17 @@ class StageFigures:
     cases: int
     qwk: float
     within_one: float
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyFigures:
+    """How many texts of one family, in one part, the rater puts on their stage or next to it."""
+
+    family: str
+    part: str
+    cases: int
+    exact: int
+    within_one: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +240,8 @@ class SupportReport:
     stages: tuple[StageFigures, ...]
     bad_support: tuple[BadSupportFigures, ...] = ()
     real_tweets: TweetFigures | None = None
+    family_stages: tuple[StageFigures, ...] = ()
+    families: tuple[FamilyFigures, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,6 +261,19 @@ class SupportReport:
                 for s in self.signals
             ],
             "stages": [_stage_dict(s) for s in self.stages],
+            "support_families": {
+                "stages": [_stage_dict(s) for s in self.family_stages],
+                "families": [
+                    {
+                        "family": f.family,
+                        "part": f.part,
+                        "cases": f.cases,
+                        "exact": f.exact,
+                        "within_one": f.within_one,
+                    }
+                    for f in self.families
+                ],
+            },
             "real_tweets": self.real_tweets.to_dict() if self.real_tweets else None,
             "a5_bad_support": [
                 {
@@ -282,6 +321,8 @@ class SupportReport:
             lines.append(
                 f"{g.rater:<12} {g.part:<8} {g.cases:>4} {g.qwk:>6.3f} {g.within_one:>10.1%}"
             )
+        if self.family_stages:
+            lines += ["", *self._family_lines()]
         if self.real_tweets:
             lines += ["", *self.real_tweets.text_lines()]
         if self.bad_support:
@@ -299,6 +340,26 @@ class SupportReport:
                     f"{b.others_rated_frustrated_or_worse:>8.1%}"
                 )
         return "\n".join(lines)
+
+    def _family_lines(self) -> list[str]:
+        lines = [
+            "Stage on the kinds of support tweet the rater used to misjudge, written for the",
+            f"project ({FAMILY_FILE}; cases: tuned on, holdout: written before the rules, kept",
+            "aside)",
+            "",
+            f"{'rater':<12} {'part':<8} {'n':>4} {'QWK':>6} {'within one':>11}",
+        ]
+        for g in self.family_stages:
+            lines.append(
+                f"{g.rater:<12} {g.part:<8} {g.cases:>4} {g.qwk:>6.3f} {g.within_one:>10.1%}"
+            )
+        lines += [
+            "",
+            f"{'family (deescalate)':<22} {'part':<8} {'n':>4} {'exact':>6} {'within one':>11}",
+        ]
+        for f in self.families:
+            lines.append(f"{f.family:<22} {f.part:<8} {f.cases:>4} {f.exact:>6} {f.within_one:>11}")
+        return lines
 
 
 def default_cases_dir() -> Path:
@@ -350,8 +411,9 @@ def read_stage_cases(path: Path) -> list[StageCase]:
     for index, case in enumerate(data["cases"]):
         text = _field(path, index, case, "text")
         stage = _field(path, index, case, "stage")
+        family = case.get("family", "") if isinstance(case, dict) else ""
         try:
-            cases.append(StageCase(str(text), Stage(str(stage))))
+            cases.append(StageCase(str(text), Stage(str(stage)), str(family)))
         except ValueError as exc:
             raise InputError(f"{path}: case {index + 1} has an unknown stage {stage!r}") from exc
     return cases
@@ -382,12 +444,33 @@ Rater = Callable[[str], Stage]
 
 
 def _stage_figures(rater: str, rate: Rater, cases: Sequence[StageCase], part: str) -> StageFigures:
+    return _stage_figures_of(rater, cases, [rate(case.text) for case in cases], part)
+
+
+def _stage_figures_of(
+    rater: str, cases: Sequence[StageCase], stages: Sequence[Stage], part: str
+) -> StageFigures:
     gold = [case.stage.rank for case in cases]
-    predicted = [rate(case.text).rank for case in cases]
+    predicted = [stage.rank for stage in stages]
     within = sum(abs(g - p) <= 1 for g, p in zip(gold, predicted, strict=True)) / len(cases)
     return StageFigures(
         rater, part, len(cases), quadratic_weighted_kappa(gold, predicted, len(Stage)), within
     )
+
+
+def family_figures(
+    cases: Sequence[StageCase], part: str, rate: Rater
+) -> tuple[StageFigures, list[FamilyFigures]]:
+    """The stage figures of ``cases`` under ``rate``, overall and per family, in file order."""
+    predicted = [rate(case.text) for case in cases]
+    overall = _stage_figures_of("deescalate", cases, predicted, part)
+    counts: dict[str, list[int]] = {}
+    for case, stage in zip(cases, predicted, strict=True):
+        tally = counts.setdefault(case.family or "-", [0, 0, 0])
+        tally[0] += 1
+        tally[1] += stage is case.stage
+        tally[2] += abs(stage.rank - case.stage.rank) <= 1
+    return overall, [FamilyFigures(name, part, *tally) for name, tally in counts.items()]
 
 
 def _bad_support(data_dir: Path, raters: dict[str, Rater]) -> tuple[BadSupportFigures, ...]:
@@ -494,6 +577,25 @@ def evaluate_support(
             path = folder / part / "stages.yaml"
             if path.is_file():
                 stages.append(_stage_figures(name, rate, read_stage_cases(path), part))
+    family_stages: list[StageFigures] = []
+    families: list[FamilyFigures] = []
+    for part in STAGE_PARTS:
+        path = folder / part / FAMILY_FILE
+        if path.is_file():
+            cases = read_stage_cases(path)
+            overall, per_family = family_figures(cases, part, raters["deescalate"])
+            family_stages.append(overall)
+            families.extend(per_family)
+            if "vader" in raters:
+                family_stages.append(_stage_figures("vader", raters["vader"], cases, part))
+    family_stages.sort(key=lambda g: g.rater != "deescalate")
     bad_support = _bad_support(data_dir, raters) if data_dir is not None else ()
     tweets = _real_tweets(data_dir, folder, raters, chosen)
-    return SupportReport(tuple(signals), tuple(stages), bad_support, tweets)
+    return SupportReport(
+        tuple(signals),
+        tuple(stages),
+        bad_support,
+        tweets,
+        tuple(family_stages),
+        tuple(families),
+    )

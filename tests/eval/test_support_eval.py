@@ -11,6 +11,7 @@ from deescalate.assessment.packs import builtin_pack_paths, load_pack
 from deescalate.errors import InputError
 from deescalate.evaluation.support_eval import (
     DEVELOPMENT_PARTS,
+    FAMILY_FILE,
     HELD_ASIDE_PART,
     ROUTING_SIGNALS,
     SIGNAL_PARTS,
@@ -47,6 +48,31 @@ def test_the_held_aside_texts_are_not_development_texts() -> None:
         assert not dev & {case.text for case in read_signal_cases(held_path)}
     dev_stages = {case.text for case in read_stage_cases(CASES / "cases" / "stages.yaml")}
     assert not dev_stages & {c.text for c in read_stage_cases(CASES / "holdout" / "stages.yaml")}
+    dev_families = {case.text for case in read_stage_cases(CASES / "cases" / FAMILY_FILE)}
+    assert not dev_families & {c.text for c in read_stage_cases(CASES / "holdout" / FAMILY_FILE)}
+
+
+def test_each_support_family_has_development_and_held_aside_cases() -> None:
+    """Every support-tweet family names itself and has cases in both parts."""
+    dev = read_stage_cases(CASES / "cases" / FAMILY_FILE)
+    held = read_stage_cases(CASES / "holdout" / FAMILY_FILE)
+    assert all(case.family for case in [*dev, *held])
+    assert {case.family for case in dev} == {case.family for case in held}
+
+
+def test_the_report_prints_the_support_families_beside_vader() -> None:
+    """The family table gives both raters' QWK per part and each family's counts."""
+    report = evaluate_support()
+    assert {(s.rater, s.part) for s in report.family_stages} == {
+        ("deescalate", "cases"),
+        ("deescalate", "holdout"),
+        ("vader", "cases"),
+        ("vader", "holdout"),
+    }
+    families = {case.family for case in read_stage_cases(CASES / "cases" / FAMILY_FILE)}
+    assert {f.family for f in report.families} == families
+    assert "unmarked-sarcasm" in report.to_text()
+    assert report.to_dict()["support_families"]["families"]
 
 
 def test_the_development_cases_meet_the_routing_goal() -> None:
