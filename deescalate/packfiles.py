@@ -29,9 +29,10 @@ def shipped_files(package: str, folder: str) -> list[Path]:
 
 def check_phrases(phrases: Iterable[str]) -> None:
     """Compile each phrase once so a pack with a bad phrase fails when it loads."""
-    from deescalate.phrases import compile_phrase
+    from deescalate.phrases import compile_phrase, refuse_nested_choices
 
     for phrase in phrases:
+        refuse_nested_choices(phrase)
         compile_phrase(phrase)
 
 

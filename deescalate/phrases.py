@@ -10,7 +10,7 @@ words and straight or typographic apostrophes:
 ``word?`` / ``(a b)?``
     optional;
 ``{n}``
-    a number ("45", "two", "a couple of");
+    a number ("45", "two", "a couple of") or a range of two ("3-4", "four or five");
 ``{w}`` / ``{w:0-2}``
     any one word / zero to two words (a gap goes between words or choices, never inside a
     choice: write ``(promised|told {w:0-6} would)`` as two phrases).
@@ -36,16 +36,22 @@ __all__ = [
     "find_all",
     "indexed_candidates",
     "phrase_alternatives",
+    "refuse_nested_choices",
     "text_words",
     "word_list_regex",
 ]
 
 WORDS = re.compile(r"[a-z0-9]+")
 _TRIGGER_WORD = WORDS
+_COUNT_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    "fifty|sixty|ninety"
+)
+# A number, or a range of two ("3-4", "4 or 5", "three or four", "2 to 3").
 _NUMBER = (
-    r"(?:\d+(?:[.,]\d+)?\+?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|several|many|a few|a couple(?: of)?|"
-    r"multiple|countless|numerous|hundreds of|dozens of)"
+    rf"(?:\d+(?:[.,]\d+)?\+?(?:\s*(?:-|–|or|to)\s*\d+\+?)?"
+    rf"|(?:{_COUNT_WORDS})(?:\s+(?:or|to)\s+(?:{_COUNT_WORDS}))?"
+    r"|a|an|several|many|a few|a couple(?: of)?|multiple|countless|numerous|hundreds of|dozens of)"
 )
 _ONE_WORD = r"[\w'’-]+"
 
@@ -311,12 +317,26 @@ _SPECIAL = re.compile(r"^\{(n|w)(?::(\d+)-(\d+))?\}$")
 
 
 _PHRASE_TOKEN = re.compile(r"\([^()]*\)\??|\S+")
+# An opening parenthesis before the previous one has closed.
+_NESTED_CHOICE = re.compile(r"\([^)]*\(")
 
 
 def _tokens(phrase: str) -> list[str]:
     if phrase.count("(") != phrase.count(")"):
         raise ValueError(f"phrase {phrase!r}: unbalanced parentheses")
     return _PHRASE_TOKEN.findall(phrase)
+
+
+def refuse_nested_choices(phrase: str) -> None:
+    """A ValueError when a choice holds another choice, which the language does not support.
+
+    "(a|b (c|d))" would otherwise compile to something matching neither.
+    """
+    if _NESTED_CHOICE.search(phrase):
+        raise ValueError(
+            f"phrase {phrase!r}: a choice inside a choice; write each outer choice as its own "
+            "phrase"
+        )
 
 
 def _is_optional(token: str) -> bool:

@@ -73,6 +73,9 @@ _RHETORICAL_QUESTION = re.compile(
 )
 _TEXT_TYPES = (str, bytes, bytearray)
 _DE_ESCALATING = "gratitude"
+_SHOUTING = "shouting"
+# Two spans read the same words when their overlap is this share of the longer one.
+_SAME_WORDS = 0.8
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
 _SARCASM_WEIGHT = 2.4
@@ -92,6 +95,9 @@ class ScoringWeights:
     decay: tuple[float, ...] = (1.0, 0.6, 0.45, 0.35, 0.3)
     cue_threshold: float = 0.08
     max_cues: int = 8
+    # Shouting on a complaint ("why is it STILL broken???") weighs this much more than either
+    # alone; shouting on happy news ("best cake ever!!!") gets nothing extra.
+    loud_complaint: float = 0.6
 
 
 class Assessor:
@@ -250,6 +256,8 @@ class Assessor:
         codes: set[str] = set()
         escalating = 0
         relief = 0.0
+        if len(hits) > 1:
+            hits = _one_reading_per_word(hits)
         for code, _, _, weight, _ in hits:
             if weight < 0:
                 if weight < relief:
@@ -264,6 +272,8 @@ class Assessor:
             decay = w.decay
             for rank, value in enumerate(sorted(strongest.values(), reverse=True)):
                 evidence += value * (decay[rank] if rank < len(decay) else decay[-1])
+            if _SHOUTING in strongest and len(strongest) > 1:
+                evidence += w.loud_complaint
         # each hit beyond the first of its signal adds a little, up to a cap
         evidence += min(w.repeat_bonus_cap, w.repeat_bonus * (escalating - len(codes)))
         lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
@@ -314,6 +324,39 @@ def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
         if count > SIGNALS_PER_CODE:
             notes.append(f"kept the first {SIGNALS_PER_CODE} of {count} {code!r} signals")
     return kept
+
+
+def _one_reading_per_word(hits: list[Hit]) -> list[Hit]:
+    """The hits to score, where two signals read the same words only the stronger counts.
+
+    "Disgraceful" is blame and a stated verdict, "#unreliable" a hashtag feeling and a judgement:
+    one piece of evidence, scored once. Two spans are the same words when the shorter covers most
+    of the longer. Shouting is how something is said, not what: it is never set against the rest.
+    """
+    ordered = sorted(
+        (hit for hit in hits if hit[3] > 0 and hit[0] != _SHOUTING),
+        key=lambda hit: -hit[3],
+    )
+    if len(ordered) < 2:
+        return hits
+    dropped: set[int] = set()
+    for index, (code, start, end, _, _) in enumerate(ordered):
+        for other in range(index):
+            if other in dropped:
+                continue
+            kept_code, kept_start, kept_end, _, _ = ordered[other]
+            if kept_code != code and _same_words(start, end, kept_start, kept_end):
+                dropped.add(index)
+                break
+    if not dropped:
+        return hits
+    gone = {id(ordered[index]) for index in dropped}
+    return [hit for hit in hits if id(hit) not in gone]
+
+
+def _same_words(start: int, end: int, other_start: int, other_end: int) -> bool:
+    overlap = min(end, other_end) - max(start, other_start)
+    return overlap > 0 and overlap >= _SAME_WORDS * max(end - start, other_end - other_start)
 
 
 def _merge_overlapping(hits: list[Hit]) -> list[Hit]:

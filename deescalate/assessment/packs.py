@@ -17,7 +17,7 @@ Rule kinds form a discriminated union on ``kind``:
     Literal phrases, matched case-insensitively at word boundaries with flexible whitespace and
     apostrophes. Inside a phrase, ``a|b`` is a choice of words, ``word?`` an optional word,
     ``(thank you|thanks)`` a choice of word sequences, ``{n}`` a number ("45", "two", "a couple
-    of"), ``{w}`` any one word, ``{w:0-2}`` zero to two words, and ``stem*`` a word starting with
+    of") or a range of two ("3-4", "four or five"), ``{w}`` any one word, ``{w:0-2}`` zero to two words, and ``stem*`` a word starting with
     ``stem`` (not as the first word).
 ``pattern``
     A regular expression with the words that must appear before it is tried (``triggers``;
