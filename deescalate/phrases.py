@@ -53,7 +53,7 @@ _NUMBER = (
     rf"|(?:{_COUNT_WORDS})(?:\s+(?:or|to)\s+(?:{_COUNT_WORDS}))?"
     r"|a|an|several|many|a few|a couple(?: of)?|multiple|countless|numerous|hundreds of|dozens of)"
 )
-_ONE_WORD = r"[\w'’-]+"
+_ONE_WORD = r"[\w'’+-]+"  # "60+" is one word too
 
 # Byte table keeping a-z and 0-9 and turning every other byte into a space. UTF-8 encodes a
 # non-ASCII character with bytes >= 0x80 only, so it becomes spaces too. Splitting a lower-cased

@@ -97,6 +97,8 @@ STEPS: dict[str, tuple[str, ...]] = {
         "(will|'ll) be in touch",
         "you can (now)? (claim|track|reset|change|download|book|request|apply|return|cancel|update|collect|reschedule)",
         "(the)? (next|first|earliest) (available)? (slot|appointment|visit|delivery|date) (is|will be)",
+        # "an engineer is booked for Wednesday", "your visit has been arranged for Monday"
+        "(is|are|has been|have been|'s been|'ve been) (booked|scheduled|arranged|booked in|lined up) (for|on)",
         "(please|pls|kindly) (dm|send|share|provide|confirm|follow|click|reply|call|email|check|try|contact|give|let|tell|reach|visit|use|select|go|fill|complete|restart|update|open)",
     ),
 }

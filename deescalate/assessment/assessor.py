@@ -98,6 +98,15 @@ class ScoringWeights:
     # Shouting on a complaint ("why is it STILL broken???") weighs this much more than either
     # alone; shouting on happy news ("best cake ever!!!") gets nothing extra.
     loud_complaint: float = 0.6
+    # Where the rules found evidence, the lexicon's calm words take at most this much away ("I
+    # was excited to try it, but ..."): a complaint told with pleasant words is still one.
+    lexicon_floor_with_evidence: float = -0.5
+    # Words alone, with no rule evidence, count this share and reach at most upset: the lexicon
+    # was learnt on general comments and adds noise to plain questions and happy posts.
+    lexicon_alone_scale: float = 0.9
+    lexicon_alone_cap: float = 2.0
+    # Shouting alone is a complaint when the lexicon leans this far to anger ("won't load!!!!").
+    loud_lexicon: float = 0.3
 
 
 class Assessor:
@@ -268,16 +277,20 @@ class Assessor:
             if weight > strongest.get(code, 0.0):
                 strongest[code] = weight
         evidence = 0.0
+        lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
         if strongest:
             decay = w.decay
             for rank, value in enumerate(sorted(strongest.values(), reverse=True)):
                 evidence += value * (decay[rank] if rank < len(decay) else decay[-1])
-            if _SHOUTING in strongest and len(strongest) > 1:
+            if _SHOUTING in strongest and (len(strongest) > 1 or lexical > w.loud_lexicon):
                 evidence += w.loud_complaint
-        # each hit beyond the first of its signal adds a little, up to a cap
-        evidence += min(w.repeat_bonus_cap, w.repeat_bonus * (escalating - len(codes)))
-        lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
-        combined = evidence + max(w.lexicon_floor, min(w.lexicon_cap, lexical)) + w.bias
+            # each hit beyond the first of its signal adds a little, up to a cap
+            evidence += min(w.repeat_bonus_cap, w.repeat_bonus * (escalating - len(codes)))
+            floor = max(w.lexicon_floor, w.lexicon_floor_with_evidence)
+            lexical = max(floor, min(w.lexicon_cap, lexical))
+        else:
+            lexical = max(w.lexicon_floor, min(w.lexicon_alone_cap, lexical * w.lexicon_alone_scale))
+        combined = evidence + lexical + w.bias
         return combined + relief
 
     def _cues(
@@ -450,35 +463,56 @@ def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-_THIRD_PERSON = re.compile(
-    r"\b(?:he|she|they|his|her|their|him|them|people|everyone|everybody|someone|somebody|fans)\b"
+# Someone other than the writer: "my friend", "a driver", "the guy in the queue" as well as "he".
+_SOMEONE_ELSE = (
+    r"(?:my|our|a|an|the|this|that|his|her|their)\s+(?:friend|son|daughter|wife|husband|partner"
+    r"|mum|mom|dad|mother|father|brother|sister|kid|child|children|baby|boss|neighbou?r|colleague"
+    r"|boyfriend|girlfriend|family|guy|dude|man|woman|lady|girl|boy|driver|passenger|person"
+    r"|stranger|customer)s?"
 )
+_THIRD_PERSON = re.compile(
+    r"\b(?:he|she|they|his|her|their|him|them|people|everyone|everybody|someone|somebody|fans"
+    rf"|{_SOMEONE_ELSE})\b"
+)
+# A judgement's target: the company is often "they", so only a named someone else counts.
+_OTHER_TARGET = re.compile(rf"\b(?:he|she|his|her|him|{_SOMEONE_ELSE})\b")
+_SOMEONE_ELSES = re.compile(rf"\b{_SOMEONE_ELSE}\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|i['’]m|im|i['’]ve|me|my|mine|we|us|our)\b")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|you['’]re|youre|u|ur|y['’]all|yall)\b")
 _THIRD_PERSON_FACTOR = 0.5
+_JUDGEMENT = "blame"
 
 
 def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
     """Someone else's feelings ("he was furious") are weaker evidence than the writer's own.
 
-    A stated emotion whose clause names a third person and no first person weighs half.
+    A stated emotion whose clause names a third person and no first person weighs half ("my
+    friend was livid" names a third person: the "my" is not the writer's feeling). A judgement
+    ("incompetent") whose clause names someone else ("a driver who is", "he was") and not the
+    company ("you", "your") weighs half too.
     """
     for index, (code, start, end, weight, rule) in enumerate(hits):
         # Emoji are the writer's own face, whoever the clause names.
-        if code.startswith("expresses-") and weight > 0 and body[start].isalpha():
-            clause = body[max(0, start - 40) : start].lower()
-            if not _THIRD_PERSON.search(clause):
-                continue  # the clause ends this window: no third person in it either
-            breaks = list(_CLAUSE_BREAK.finditer(clause))
-            if breaks:
-                clause = clause[breaks[-1].end() :]
-            if _THIRD_PERSON.search(clause) and not _FIRST_PERSON.search(clause):
-                hits[index] = (
-                    code,
-                    start,
-                    end,
-                    weight * _THIRD_PERSON_FACTOR,
-                    rule + "+third-person",
-                )
+        if weight <= 0 or not body[start].isalpha():
+            continue
+        feeling = code.startswith("expresses-")
+        if not feeling and code != _JUDGEMENT:
+            continue
+        clause = body[max(0, start - 40) : start].lower()
+        someone = _THIRD_PERSON if feeling else _OTHER_TARGET
+        if not someone.search(clause):
+            continue  # the clause ends this window: no third person in it either
+        breaks = list(_CLAUSE_BREAK.finditer(clause))
+        if breaks:
+            clause = clause[breaks[-1].end() :]
+        if not someone.search(clause):
+            continue
+        if feeling:
+            writer = _FIRST_PERSON.search(_SOMEONE_ELSES.sub(" ", clause))
+        else:
+            writer = _SECOND_PERSON.search(clause)
+        if not writer:
+            hits[index] = (code, start, end, weight * _THIRD_PERSON_FACTOR, rule + "+third-person")
     return hits
 
 
