@@ -186,7 +186,7 @@ class Assessor:
         hits, negated = self._rule_hits(body, lower, word_set)
         hits.extend(self._detector_hits(body))
         if hits:
-            hits = _in_context(body, hits)
+            hits = _in_context(body, hits, word_set)
         # The lexicon adds what the rules miss: words inside rule evidence are not counted twice,
         # and words a negation vetoed ("not angry at all") are not counted at all.
         counted = word_set
@@ -261,21 +261,12 @@ class Assessor:
 
     def _combine(self, hits: list[Hit], lexicon_total: float) -> float:
         w = self.weights
-        strongest: dict[str, float] = {}
-        codes: set[str] = set()
-        escalating = 0
-        relief = 0.0
-        if len(hits) > 1:
-            hits = _one_reading_per_word(hits)
-        for code, _, _, weight, _ in hits:
-            if weight < 0:
-                if weight < relief:
-                    relief = weight
-                continue
-            escalating += 1
-            codes.add(code)
-            if weight > strongest.get(code, 0.0):
-                strongest[code] = weight
+        strongest, repeats, relief = _tally(hits)
+        if len(strongest) - (_SHOUTING in strongest) > 1:
+            # two signals may read the same words: then only the stronger counts
+            scored = _one_reading_per_word(hits)
+            if scored is not hits:
+                strongest, repeats, relief = _tally(scored)
         evidence = 0.0
         lexical = (self.lexicon.intercept + lexicon_total) * w.lexicon_scale
         if strongest:
@@ -285,7 +276,7 @@ class Assessor:
             if _SHOUTING in strongest and (len(strongest) > 1 or lexical > w.loud_lexicon):
                 evidence += w.loud_complaint
             # each hit beyond the first of its signal adds a little, up to a cap
-            evidence += min(w.repeat_bonus_cap, w.repeat_bonus * (escalating - len(codes)))
+            evidence += min(w.repeat_bonus_cap, w.repeat_bonus * repeats)
             floor = max(w.lexicon_floor, w.lexicon_floor_with_evidence)
             lexical = max(floor, min(w.lexicon_cap, lexical))
         else:
@@ -339,6 +330,25 @@ def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
     return kept
 
 
+def _tally(hits: list[Hit]) -> tuple[dict[str, float], int, float]:
+    """The strongest weight of each escalating signal, the escalating hits beyond the first of
+    their signal, and the strongest relief (the most negative weight, or 0)."""
+    strongest: dict[str, float] = {}
+    codes: set[str] = set()
+    escalating = 0
+    relief = 0.0
+    for code, _, _, weight, _ in hits:
+        if weight < 0:
+            if weight < relief:
+                relief = weight
+            continue
+        escalating += 1
+        codes.add(code)
+        if weight > strongest.get(code, 0.0):
+            strongest[code] = weight
+    return strongest, escalating - len(codes), relief
+
+
 def _one_reading_per_word(hits: list[Hit]) -> list[Hit]:
     """The hits to score, where two signals read the same words only the stronger counts.
 
@@ -346,12 +356,19 @@ def _one_reading_per_word(hits: list[Hit]) -> list[Hit]:
     one piece of evidence, scored once. Two spans are the same words when the shorter covers most
     of the longer. Shouting is how something is said, not what: it is never set against the rest.
     """
-    ordered = sorted(
-        (hit for hit in hits if hit[3] > 0 and hit[0] != _SHOUTING),
-        key=lambda hit: -hit[3],
-    )
-    if len(ordered) < 2:
+    scored = [hit for hit in hits if hit[3] > 0 and hit[0] != _SHOUTING]
+    if len(scored) < 2:
         return hits
+    # After _merge_overlapping only hits of different signals overlap: without any, no pass.
+    scored.sort(key=_start_of)
+    reach = -1
+    for _, start, end, _, _ in scored:
+        if start < reach:
+            break
+        reach = max(reach, end)
+    else:
+        return hits
+    ordered = sorted(scored, key=_weight_first)
     dropped: set[int] = set()
     for index, (code, start, end, _, _) in enumerate(ordered):
         for other in range(index):
@@ -365,6 +382,10 @@ def _one_reading_per_word(hits: list[Hit]) -> list[Hit]:
         return hits
     gone = {id(ordered[index]) for index in dropped}
     return [hit for hit in hits if id(hit) not in gone]
+
+
+def _weight_first(hit: Hit) -> float:
+    return -hit[3]
 
 
 def _same_words(start: int, end: int, other_start: int, other_end: int) -> bool:
@@ -439,12 +460,15 @@ def _negated(before: str) -> bool:
     return _RHETORICAL_QUESTION.match(lower) is None
 
 
-def _in_context(body: str, hits: list[Hit]) -> list[Hit]:
+def _in_context(body: str, hits: list[Hit], words: set[str]) -> list[Hit]:
     """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings.
 
     Each pass changes ``hits`` in place and returns it.
     """
-    return _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
+    hits = _intensify(body, _mark_sarcasm(body, hits))
+    if _SOMEONE_ELSE_WORDS.isdisjoint(words):
+        return hits  # nobody else is named anywhere: most texts
+    return _third_person(body, hits)
 
 
 _INTENSIFIER = re.compile(
@@ -464,15 +488,21 @@ def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
 
 
 # Someone other than the writer: "my friend", "a driver", "the guy in the queue" as well as "he".
-_SOMEONE_ELSE = (
-    r"(?:my|our|a|an|the|this|that|his|her|their)\s+(?:friend|son|daughter|wife|husband|partner"
-    r"|mum|mom|dad|mother|father|brother|sister|kid|child|children|baby|boss|neighbou?r|colleague"
-    r"|boyfriend|girlfriend|family|guy|dude|man|woman|lady|girl|boy|driver|passenger|person"
-    r"|stranger|customer)s?"
-)
+_PEOPLE = (
+    "friend son daughter wife husband partner mum mom dad mother father brother sister kid child "
+    "children baby boss neighbour neighbor colleague boyfriend girlfriend family guy dude man "
+    "woman lady girl boy driver passenger person stranger customer"
+).split()
+_SOMEONE_ELSE = rf"(?:my|our|a|an|the|this|that|his|her|their)\s+(?:{'|'.join(_PEOPLE)})s?"
 _THIRD_PERSON = re.compile(
     r"\b(?:he|she|they|his|her|their|him|them|people|everyone|everybody|someone|somebody|fans"
     rf"|{_SOMEONE_ELSE})\b"
+)
+# The words one of which every match of _THIRD_PERSON holds: a text without any skips the pass.
+_SOMEONE_ELSE_WORDS = frozenset(
+    "he she they his her their him them people everyone everybody someone somebody fans".split()
+    + _PEOPLE
+    + [word + "s" for word in _PEOPLE]
 )
 # A judgement's target: the company is often "they", so only a named someone else counts.
 _OTHER_TARGET = re.compile(rf"\b(?:he|she|his|her|him|{_SOMEONE_ELSE})\b")
