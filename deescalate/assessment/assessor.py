@@ -105,7 +105,8 @@ class ScoringWeights:
     # was learnt on general comments and adds noise to plain questions and happy posts.
     lexicon_alone_scale: float = 0.9
     lexicon_alone_cap: float = 2.0
-    # Shouting alone is a complaint when the lexicon leans this far to anger ("won't load!!!!").
+    # Shouting alone is a complaint when the lexicon leans this far to anger ("won't load!!!!")
+    # and nothing thanks anyone ("Thanks!!!").
     loud_lexicon: float = 0.3
 
 
@@ -273,14 +274,18 @@ class Assessor:
             decay = w.decay
             for rank, value in enumerate(sorted(strongest.values(), reverse=True)):
                 evidence += value * (decay[rank] if rank < len(decay) else decay[-1])
-            if _SHOUTING in strongest and (len(strongest) > 1 or lexical > w.loud_lexicon):
+            if _SHOUTING in strongest and (
+                len(strongest) > 1 or (lexical > w.loud_lexicon and not relief)
+            ):
                 evidence += w.loud_complaint
             # each hit beyond the first of its signal adds a little, up to a cap
             evidence += min(w.repeat_bonus_cap, w.repeat_bonus * repeats)
             floor = max(w.lexicon_floor, w.lexicon_floor_with_evidence)
             lexical = max(floor, min(w.lexicon_cap, lexical))
         else:
-            lexical = max(w.lexicon_floor, min(w.lexicon_alone_cap, lexical * w.lexicon_alone_scale))
+            lexical = max(
+                w.lexicon_floor, min(w.lexicon_alone_cap, lexical * w.lexicon_alone_scale)
+            )
         combined = evidence + lexical + w.bias
         return combined + relief
 

@@ -99,6 +99,13 @@ def test_the_report_prints_each_signal_and_the_stage_beside_vader() -> None:
     assert report.to_dict()["a5_bad_support"] == []
 
 
+def test_the_development_family_cases_are_rated_near_their_stage() -> None:
+    """On the support-tweet family cases the rules were tuned on, QWK is 0.85 or more."""
+    report = evaluate_support(baseline=False)
+    (figures,) = [g for g in report.family_stages if g.part == "cases"]
+    assert figures.qwk >= 0.85, figures
+
+
 @pytest.mark.parametrize("signal", ROUTING_SIGNALS)
 def test_the_held_aside_set_has_25_cases_each_way(signal: str) -> None:
     """The held-aside set has at least 25 texts each signal must fire on and 25 it must not."""

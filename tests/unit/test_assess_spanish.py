@@ -54,3 +54,9 @@ def test_spanish_negation_vetoes_the_feeling() -> None:
 def test_spanish_manager_request_wants_handoff() -> None:
     """Asking for a supervisor in Spanish sets ``wants_handoff`` as in English."""
     assert assess("Páseme con un supervisor, por favor, esto ya es demasiado.").wants_handoff
+
+
+@pytest.mark.parametrize("text", ["Muchas gracias por todo.", "Gracias por su ayuda, ya está."])
+def test_spanish_sincere_thanks_is_gratitude(text: str) -> None:
+    """The sincere-thanks phrases match as written (they were one phrase with a nested choice)."""
+    assert any(s.rule == "es-gratitude" for s in assess(text).signals)

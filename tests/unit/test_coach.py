@@ -188,6 +188,15 @@ def test_steps_are_found_with_evidence() -> None:
         assert text[evidence.start : evidence.end] == evidence.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["An engineer is booked for Wednesday.", "Your visit has been arranged for Monday morning."],
+)
+def test_a_booked_visit_is_a_next_step(text: str) -> None:
+    """Saying what has been booked, and for when, gives the customer a next step."""
+    assert "next-step" in steps_shown(text)
+
+
 _DRAFT_TEXTS = st.lists(
     st.sampled_from(samples(check.phrase.phrase for check in default_coach().rule_set.checks))
     | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),

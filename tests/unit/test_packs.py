@@ -154,6 +154,28 @@ def test_a_word_gap_inside_a_choice_is_refused(tmp_path: Path) -> None:
     assert "inside the choice" in str(error)
 
 
+NESTED_CHOICE_PACK = """
+pack: nested
+language: en
+rules:
+  - id: thanks-for
+    kind: phrases
+    signal: gratitude
+    weight: -1.0
+    phrases: ["(many thanks|thanks for (the|your) help)"]
+"""
+
+
+def test_a_choice_inside_a_choice_is_refused(tmp_path: Path) -> None:
+    """A choice nested in another would match neither; the pack error names file, rule, phrase."""
+    path = write(tmp_path, NESTED_CHOICE_PACK)
+    with pytest.raises(RulePackError) as caught:
+        load_pack(path)
+    error = caught.value
+    assert (error.path, error.rule, error.key) == (str(path), "thanks-for", "phrases")
+    assert "a choice inside a choice" in str(error)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -143,3 +143,18 @@ def test_split_phrases_find_exactly_what_their_whole_regex_finds(data: st.DataOb
 def test_a_trailing_optional_word_may_be_absent(text: str, found: list[str]) -> None:
     """The word before a trailing optional one needs no whitespace after it."""
     assert spans("(i|we) can't do anything (else|more)?", text) == found
+
+
+@pytest.mark.parametrize(
+    "text", ["called 3-4 times", "called four or five times", "called 2 to 3 times"]
+)
+def test_a_number_may_be_a_range_of_two(text: str) -> None:
+    """{n} reads "3-4", "four or five" and "2 to 3" as one number."""
+    assert spans("called {n} times", text) == [text]
+
+
+def test_a_word_gap_takes_a_number_with_a_plus() -> None:
+    """{w} takes "60+" as one word."""
+    assert spans("apparently {w:0-3} means nothing", "Apparently 60+ flights means nothing") == [
+        "Apparently 60+ flights means nothing"
+    ]
