@@ -127,7 +127,8 @@ _EXPECT = re.compile(
 _RELAY = re.compile(
     r"\b(?:pass|passing|note|noting|log|logging|relay|relaying)\s+(?:this|that|it|these|those)\b"
     r"|\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
-    r"your\s+(?:feedback|comments?|suggestions?|thoughts|concerns?)\b"
+    r"(?:your|this|that|these|those|the|all\s+(?:your|the))\s+(?:[\w-]+\s+)?"
+    r"(?:feedback|comments?|suggestions?|thoughts|concerns?|ideas?)\b"
     # "send it on", "share this with the team"; "send it to you today" is a promise
     r"|\b(?:share|sharing|forward|forwarding|send|sending)\s+(?:this|that|it|these|those)\s+"
     r"(?:on|along|up|(?:over\s+)?(?:to|with)\s+(?:the|our|my|a|an|\w+['’]s)\b)"

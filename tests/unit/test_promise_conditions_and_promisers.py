@@ -114,6 +114,19 @@ def test_sending_it_to_the_customer_is_not_relaying() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I'll forward this feedback for you.",
+        "I'll share your kind comments with the team.",
+        "We'll pass on all your suggestions.",
+    ],
+)
+def test_relaying_feedback_is_not_a_promise(text: str) -> None:
+    """Feedback sent on, whoever's words it is in ('this feedback', 'your comments')."""
+    assert promises(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
