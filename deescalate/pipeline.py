@@ -248,7 +248,12 @@ class Pipeline:
         """What ``event`` should change on ``ticket`` and in the ledger; writes nothing."""
         key = plan_key(event)
         if event.kind is TicketEventKind.CALL_LOGGED:
-            return Plan(event.ref, key, ledger=(ContactMade(event.at, "logged call"),))
+            return Plan(
+                event.ref,
+                key,
+                change=self._contact_change(ticket),
+                ledger=(ContactMade(event.at, "logged call"),),
+            )
         if event.kind is TicketEventKind.SOLVED or (
             event.kind is TicketEventKind.STATUS_CHANGED
             and (event.status or "").lower() in SOLVED_STATUSES
@@ -350,10 +355,17 @@ class Pipeline:
         return Plan(
             ticket.ref,
             key,
+            change=self._contact_change(ticket),
             ledger=tuple(steps),
             reason=f"agent reply with {len(promises)} promise(s)",
             messages=(self._reply_record(ticket, comment, ticket.comments[:index]),),
         )
+
+    def _contact_change(self, ticket: Ticket) -> TicketChange:
+        """Contact keeps every promise not yet overdue, so a promise-due tag has done its job."""
+        if self.tags.promise_due in ticket.tags:
+            return TicketChange(remove_tags=frozenset({self.tags.promise_due}))
+        return TicketChange()
 
     # --- the note --------------------------------------------------------------------------------
 

@@ -145,6 +145,25 @@ def test_an_agent_promise_becomes_a_ledger_step_in_the_agents_zone(pipeline: Pip
     assert promised.promise.due_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 
+def test_a_reply_to_a_ticket_tagged_promise_due_removes_the_tag(pipeline: Pipeline) -> None:
+    """Contact keeps the promise the reminder was about, so the promise-due tag comes off."""
+    reply = comment(1, "agent", "Calling you now as promised.")
+    t = ticket(comment(0, "customer", "It drops."), reply,
+               tags=frozenset({"deescalate-promise-due", "vip"}))  # fmt: skip
+    plan = pipeline.plan(added(reply), t)
+    assert plan.change.remove_tags == {"deescalate-promise-due"}
+    assert not plan.change.add_tags
+    assert plan.ledger[0] == ContactMade(reply.created_at, "public reply")
+
+
+def test_a_logged_call_removes_the_promise_due_tag_and_nothing_else(pipeline: Pipeline) -> None:
+    """A logged call is contact too; a ticket without the tag gets no change at all."""
+    call = TicketEvent(TicketEventKind.CALL_LOGGED, REF, START, "call-1")
+    due = ticket(comment(0, "customer", "It drops."), tags=frozenset({"deescalate-promise-due"}))
+    assert pipeline.plan(call, due).change.remove_tags == {"deescalate-promise-due"}
+    assert pipeline.plan(call, ticket(comment(0, "customer", "It drops."))).change.empty
+
+
 def test_internal_notes_and_our_own_echoes_plan_nothing(pipeline: Pipeline) -> None:
     """A private note, and the helpdesk's echo of deescalate's note, change nothing."""
     private = comment(1, "agent", "I'll call them back by 4pm.", public=False)
