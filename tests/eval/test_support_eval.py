@@ -96,11 +96,11 @@ def test_the_report_prints_each_signal_and_the_stage_beside_vader() -> None:
 
 
 @pytest.mark.parametrize("signal", ROUTING_SIGNALS)
-def test_the_outside_held_aside_set_has_25_cases_each_way(signal: str) -> None:
-    """The outside held-aside set has 25 texts each signal must fire on and 25 it must not."""
+def test_the_outside_held_aside_set_has_20_cases_each_way(signal: str) -> None:
+    """The outside held-aside set has at least 20 texts a signal must fire on and 20 it must not."""
     cases = read_signal_cases(signal_file(OUTSIDE_HELD_ASIDE, signal))
-    assert sum(case.expect for case in cases) >= 25
-    assert sum(not case.expect for case in cases) >= 25
+    assert sum(case.expect for case in cases) >= 20
+    assert sum(not case.expect for case in cases) >= 20
 
 
 def test_a_case_without_expect_is_named(tmp_path: Path) -> None:
