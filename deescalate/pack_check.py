@@ -83,11 +83,16 @@ def _probes(pack: CompiledPack | RuleSet) -> list[_Probe]:
             for c in pack.checks
         ]
     probes = []
+    shared: set[int] = set()  # a sentence rule's companions and vetoes, shared by its phrases
     for matcher in pack.matchers:
         rule = matcher.rule
         if matcher.phrase is not None:
             phrase = matcher.phrase
             probes.append(_Probe(rule.id, rule.source, phrase.phrase, phrase.regex, True))
+            for other in (*matcher.companions, *matcher.vetoes):
+                if id(other) not in shared:
+                    shared.add(id(other))
+                    probes.append(_Probe(rule.id, rule.source, other.phrase, other.regex, True))
         elif matcher.pattern is not None:
             # each expression of the rule on its own, so the report names the one written
             flags = matcher.pattern.flags

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import math
@@ -26,6 +27,7 @@ from deescalate.assessment.lexicon import Lexicon, find_word, load_lexicon
 from deescalate.assessment.packs import (
     CompiledPack,
     CompiledRule,
+    Matcher,
     builtin_pack_paths,
     compile_packs,
 )
@@ -34,7 +36,13 @@ from deescalate.errors import InputError
 from deescalate.once import once
 from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
-from deescalate.text import PreparedText, decode_text, prepared_if_changed, sentence_numbers
+from deescalate.text import (
+    PreparedText,
+    decode_text,
+    prepared_if_changed,
+    sentence_numbers,
+    split_sentences,
+)
 
 __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
 
@@ -226,6 +234,7 @@ class Assessor:
         hits: list[Hit] = []
         negated: list[tuple[int, int]] = []
         present = self.pack.when_chars_in(body)
+        sentences: _Sentences | None = None  # split only when a sentence rule's phrase is found
         for matcher in self.pack.candidates(words, present):
             rule = matcher.rule
             if matcher.phrase is not None:
@@ -239,6 +248,12 @@ class Assessor:
                 if quotes and not rule.in_quotes and quotes.covers(start, end):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
+                if verdict is _Verdict.ACCEPTED and matcher.sentence:
+                    sentences = sentences or _Sentences(body)
+                    joined = _in_its_sentence(matcher, body, lower, start, end, sentences)
+                    if joined is None:
+                        continue
+                    start, end = joined
                 if verdict is _Verdict.ACCEPTED:
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
                 elif verdict is _Verdict.NEGATED:
@@ -315,6 +330,39 @@ def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
         if count > SIGNALS_PER_CODE:
             notes.append(f"kept the first {SIGNALS_PER_CODE} of {count} {code!r} signals")
     return kept
+
+
+class _Sentences:
+    """The sentences of a text, split once, and the one holding a position."""
+
+    def __init__(self, body: str) -> None:
+        self.spans = split_sentences(body)
+        self.starts = [start for start, _ in self.spans]
+
+    def around(self, position: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, position) - 1
+        return self.spans[index] if index >= 0 else (0, position)
+
+
+def _in_its_sentence(
+    matcher: Matcher, body: str, lower: str, start: int, end: int, sentences: _Sentences
+) -> tuple[int, int] | None:
+    """The span from a sentence rule's phrase to its companion, or None when the sentence
+    holds no companion (and is no question the rule accepts) or holds one of its vetoes."""
+    first, last = sentences.around(start)
+    last = max(last, end)
+    text, folded = body[first:last], lower[first:last]
+    for veto in matcher.vetoes:
+        if find_all(veto, text, folded):
+            return None
+    for companion in matcher.companions:
+        found = find_all(companion, text, folded)
+        if found:
+            cue_start, cue_end = found[0]
+            return min(start, first + cue_start), max(end, first + cue_end)
+    if matcher.question and "?" in text:
+        return start, end
+    return None
 
 
 def _merge_overlapping(hits: list[Hit]) -> list[Hit]:

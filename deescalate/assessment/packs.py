@@ -23,6 +23,11 @@ Rule kinds form a discriminated union on ``kind``:
     A regular expression with the words that must appear before it is tried (``triggers``;
     ``["*"]`` tries it on every text, and ``when_chars`` then limits it to texts containing one of
     those characters, such as the emoji it looks for).
+``sentence``
+    Phrases (as in ``phrases``) that count only in a sentence that also holds one of the
+    ``with_any`` phrases (or, with ``question: true``, that ends in a question mark), and none
+    of the ``unless_with`` phrases: a role ("a supervisor", "the head of billing") in a sentence
+    that asks or demands ("can I", "put me through", "I want").
 
 Every rule names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
 stage units (1.0 is about one stage up the scale; negative weights de-escalate). A ``gratitude``
@@ -95,6 +100,12 @@ class Matcher:
     when_chars: frozenset[str] = frozenset()
     # the expressions a pattern rule was written with, which ``pattern`` joins
     regexes: tuple[str, ...] = ()
+    # a ``sentence`` rule's phrase: its sentence must hold one of ``companions`` (or be a
+    # question, with ``question``) and none of ``vetoes``
+    sentence: bool = False
+    companions: tuple[CompiledPhrase, ...] = ()
+    vetoes: tuple[CompiledPhrase, ...] = ()
+    question: bool = False
 
     def worth_trying(self, present: frozenset[str]) -> bool:
         """A pattern with ``when_chars`` runs only when one of those characters is present.
@@ -153,6 +164,14 @@ def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("[" + "".join(re.escape(c) for c in unique) + "]") if unique else None
 
 
+def _compiled_phrases(phrases: Iterable[str]) -> tuple[CompiledPhrase, ...]:
+    return tuple(
+        compile_phrase(alternative)
+        for phrase in phrases
+        for alternative in phrase_alternatives(phrase)
+    )
+
+
 def builtin_pack_paths() -> list[Path]:
     """The packs shipped with deescalate, in load order."""
     return shipped_files("deescalate.assessment", "packs")
@@ -161,7 +180,7 @@ def builtin_pack_paths() -> list[Path]:
 @once
 def _models() -> Any:
     """Build the pydantic models on first use, keeping pydantic out of ``import deescalate``."""
-    from pydantic import BaseModel, ConfigDict, Field, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
     class _RuleBase(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
@@ -207,24 +226,40 @@ def _models() -> Any:
                     raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
             return patterns
 
+    class SentenceRule(_RuleBase):
+        kind: Literal["sentence"]
+        phrases: Annotated[list[str], Field(min_length=1)]
+        question: bool = False
+        # checked even when absent: without it, a sentence rule needs ``question``
+        with_any: list[str] = Field(default_factory=list, validate_default=True)
+        unless_with: list[str] = Field(default_factory=list)
+
+        @field_validator("phrases", "with_any", "unless_with")
+        @classmethod
+        def _phrases_compile(cls, phrases: list[str], info: ValidationInfo) -> list[str]:
+            if info.field_name == "with_any" and not phrases and not info.data.get("question"):
+                raise ValueError("a sentence rule needs with_any phrases or question: true")
+            check_phrases(phrases)
+            return phrases
+
     class Pack(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
         pack: Annotated[str, Field(min_length=1)]
         language: Annotated[str, Field(min_length=2, max_length=8)] = "en"
         description: str = ""
-        rules: list[Annotated[PhraseRule | PatternRule, Field(discriminator="kind")]]
+        rules: list[Annotated[PhraseRule | PatternRule | SentenceRule, Field(discriminator="kind")]]
 
-    return (Pack, PhraseRule, PatternRule)
+    return (Pack, PhraseRule, PatternRule, SentenceRule)
 
 
 def load_pack(path: str | Path) -> BaseModel:
     """Read and validate one pack file; errors name the file, the rule and the key."""
-    return validate_pack_file(path, _models()[0], tags=("phrases", "pattern"))
+    return validate_pack_file(path, _models()[0], tags=("phrases", "pattern", "sentence"))
 
 
 def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
     """Load, validate and index the packs at ``paths``; later packs may add to earlier ones."""
-    _, phrase_model, _ = _models()
+    _, phrase_model, _, sentence_model = _models()
     rules: list[CompiledRule] = []
     matchers: list[Matcher] = []
     by_trigger: dict[str, list[int]] = {}
@@ -266,6 +301,21 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                     for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
                         add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
+            elif isinstance(rule, sentence_model):
+                companions = _compiled_phrases(rule.with_any)
+                vetoes = _compiled_phrases(rule.unless_with)
+                for phrase in rule.phrases:
+                    for alternative in phrase_alternatives(phrase):
+                        compiled_phrase = compile_phrase(alternative)
+                        matcher = Matcher(
+                            compiled,
+                            compiled_phrase,
+                            sentence=True,
+                            companions=companions,
+                            vetoes=vetoes,
+                            question=rule.question,
+                        )
+                        add(matcher, compiled_phrase.trigger)
             else:
                 flags = 0 if rule.case_sensitive else re.IGNORECASE
                 regex = re.compile("|".join(f"(?:{p})" for p in rule.regex), flags)

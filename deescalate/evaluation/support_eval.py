@@ -6,11 +6,12 @@ Two kinds of figures, all computed at run time:
   (``asks-for-manager``, ``threatens-to-leave``, ``threatens-legal``), and for ``sarcasm`` built
   on thanks, the precision and recall, and the stage's quadratic weighted kappa and share within
   one stage of the gold, beside VADER. The rules were tuned on the development parts (``cases``,
-  and ``holdout1`` and ``holdout2``: the first two held-aside sets, measured since). The
-  held-aside parts were written before the rules they measure and kept aside, so their figures
-  say whether a fix generalises: ``aside`` (written with the third round's development cases,
-  before its rule changes) and ``holdout3`` (written apart from the rules' authors; shown when
-  its folder is present). The stage keeps its own two parts, ``cases`` and ``holdout``.
+  and ``holdout1``, ``holdout2`` and ``holdout3``: the first three held-aside sets, measured
+  since). The held-aside parts were written before the rules they measure and kept aside, so
+  their figures say whether a fix generalises: ``aside`` (written with the third round's
+  development cases, before its rule changes), ``aside2`` (written before the fourth round's rule
+  changes) and ``holdout4`` (written apart from the rules' authors; shown when its folder is
+  present). The stage keeps its own two parts, ``cases`` and ``holdout``.
 * Real support tweets from ../shared/data when present: our own labels of inbound twcs tweets
   (``tests/eval/real/twcs-stage-labels.csv``, ids and labels only, the text read from A4) give the
   stage's QWK and within-one share beside VADER and the routing signals' precision and recall, on
@@ -63,16 +64,18 @@ __all__ = [
 # Measured beside the routing signals: sarcasm built on thanks ("thanks a bunch" after a failure).
 EVALUATED_SIGNALS = (*ROUTING_SIGNALS, "sarcasm")
 # Each signal part and the folder under tests/eval holding its ``<signal>.yaml``; a part without
-# a signal's file (holdout3 until it is written) is left out of the figures.
+# a signal's file (holdout4 until it is handed over) is left out of the figures.
 SIGNAL_PARTS = (
     ("cases", "cases"),
     ("holdout1", "cases/holdout1"),
     ("holdout2", "cases/holdout2"),
+    ("holdout3", "cases/holdout3"),
     ("aside", "aside"),
-    ("holdout3", "holdout3"),
+    ("aside2", "aside2"),
+    ("holdout4", "holdout4"),
 )
-DEVELOPMENT_PARTS = ("cases", "holdout1", "holdout2")
-HELD_ASIDE_PARTS = ("aside", "holdout3")
+DEVELOPMENT_PARTS = ("cases", "holdout1", "holdout2", "holdout3")
+HELD_ASIDE_PARTS = ("aside", "aside2", "holdout4")
 STAGE_PARTS = ("cases", "holdout")
 ERICSSON = "A5-twcs-ericsson-labeled"
 _BAD_SUPPORT = "Bad Support"
@@ -267,9 +270,9 @@ class SupportReport:
     def to_text(self) -> str:
         lines = [
             "Routing signals and sarcasm on support text written for the project (computed now):",
-            "  cases, holdout1, holdout2: development, the rules were tuned on them (the holdouts",
-            "  were held aside in earlier rounds and have been measured since); aside, holdout3:",
-            "  kept aside, never tuned on (holdout3 is shown when present)",
+            "  cases, holdout1-3: development, the rules were tuned on them (the holdouts were",
+            "  held aside in earlier rounds and have been measured since); aside, aside2, holdout4:",
+            "  kept aside, never tuned on (holdout4 is shown when present)",
             "  goal: precision >= 0.85 and recall >= 0.80 for each routing signal",
             "",
             f"{'signal':<20} {'part':<8} {'n':>4} {'precision':>10} {'recall':>7}  misses",

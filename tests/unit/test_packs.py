@@ -115,6 +115,12 @@ def test_team_pack_alone_without_builtins(tmp_path: Path) -> None:
             "kind",
             "does not match any of the expected tags",
         ),
+        (
+            "pack: x\nrules:\n  - id: r7\n    kind: sentence\n    signal: blame\n    weight: 1\n    phrases: [x]\n",
+            "r7",
+            "with_any",
+            "needs with_any phrases or question: true",
+        ),
     ],
 )
 def test_broken_pack_error_names_file_rule_and_key(
@@ -301,3 +307,55 @@ def test_a_closing_thanks_without_a_complaint_before_it_is_thanks(tmp_path: Path
     assessor = Assessor([write(tmp_path, closing_thanks_pack(True))], builtin=False)
     result = assessor.assess("It arrived today. Much obliged.")
     assert result.codes == {"gratitude"}
+
+
+SENTENCE_PACK = """
+pack: someone-above
+rules:
+  - id: team-someone-above
+    kind: sentence
+    signal: asks-for-manager
+    weight: 2.0
+    phrases: ["(regional director|area boss)"]
+    with_any: ["(put me through|i want)"]
+    question: {question}
+    unless_with: [job]
+"""
+
+
+def sentence_codes(tmp_path: Path, text: str, *, question: bool = False) -> list[str]:
+    """The rules of the sentence pack alone that fire on ``text``."""
+    body = SENTENCE_PACK.format(question=str(question).lower())
+    assessor = Assessor([write(tmp_path, body)], builtin=False)
+    return [s.rule for s in assessor.assess(text).signals if s.rule == "team-someone-above"]
+
+
+def test_a_sentence_rule_fires_with_its_companion_in_the_sentence(tmp_path: Path) -> None:
+    """A sentence rule's phrase counts when one of its with_any phrases shares its sentence."""
+    assert sentence_codes(tmp_path, "Put me through to the regional director.") == [
+        "team-someone-above"
+    ]
+
+
+def test_a_sentence_rule_spans_its_phrase_and_companion(tmp_path: Path) -> None:
+    """The signal reaches from the companion to the phrase, whichever comes first."""
+    assessor = Assessor([write(tmp_path, SENTENCE_PACK.format(question="false"))], builtin=False)
+    [signal] = assessor.assess("The area boss, I want.").signals
+    assert signal.text == "area boss, I want"
+
+
+def test_a_companion_in_another_sentence_does_not_count(tmp_path: Path) -> None:
+    """The companion must be in the phrase's own sentence."""
+    assert sentence_codes(tmp_path, "I want a refund. The regional director knows me.") == []
+
+
+def test_a_question_counts_only_when_the_rule_says_so(tmp_path: Path) -> None:
+    """With question: true, a question holding the phrase needs no companion."""
+    text = "Is the regional director in today?"
+    assert sentence_codes(tmp_path, text) == []
+    assert sentence_codes(tmp_path, text, question=True) == ["team-someone-above"]
+
+
+def test_an_unless_with_phrase_in_the_sentence_vetoes_it(tmp_path: Path) -> None:
+    """A phrase of unless_with in the same sentence vetoes the match."""
+    assert sentence_codes(tmp_path, "I want the regional director job.") == []
