@@ -248,7 +248,7 @@ class Assessor:
                 if quotes and not rule.in_quotes and quotes.covers(start, end):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
-                if verdict is _Verdict.ACCEPTED and matcher.sentence:
+                if verdict is _Verdict.ACCEPTED and (matcher.sentence or matcher.vetoes):
                     sentences = sentences or _Sentences(body)
                     joined = _in_its_sentence(matcher, body, lower, start, end, sentences)
                     if joined is None:
@@ -348,13 +348,18 @@ def _in_its_sentence(
     matcher: Matcher, body: str, lower: str, start: int, end: int, sentences: _Sentences
 ) -> tuple[int, int] | None:
     """The span from a sentence rule's phrase to its companion, or None when the sentence
-    holds no companion (and is no question the rule accepts) or holds one of its vetoes."""
+    holds no companion (and is no question the rule accepts) or holds one of its vetoes.
+
+    A rule of another kind with vetoes (``unless_with``) keeps its span unless one is there.
+    """
     first, last = sentences.around(start)
     last = max(last, end)
     text, folded = body[first:last], lower[first:last]
     for veto in matcher.vetoes:
         if find_all(veto, text, folded):
             return None
+    if not matcher.sentence:
+        return start, end
     for companion in matcher.companions:
         found = find_all(companion, text, folded)
         if found:

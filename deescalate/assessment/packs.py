@@ -29,7 +29,8 @@ Rule kinds form a discriminated union on ``kind``:
     of the ``unless_with`` phrases: a role ("a supervisor", "the head of billing") in a sentence
     that asks or demands ("can I", "put me through", "I want").
 
-Every rule names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
+Every rule may name phrases that veto a match in the same sentence (``unless_with``). Every rule
+names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
 stage units (1.0 is about one stage up the scale; negative weights de-escalate). A ``gratitude``
 rule with ``sarcastic_after_complaint`` reads its thanks as sarcasm when the sentence before holds
 a complaint ("Charged me twice. Thanks a lot."); any thanks in the same sentence as a complaint
@@ -101,7 +102,7 @@ class Matcher:
     # the expressions a pattern rule was written with, which ``pattern`` joins
     regexes: tuple[str, ...] = ()
     # a ``sentence`` rule's phrase: its sentence must hold one of ``companions`` (or be a
-    # question, with ``question``) and none of ``vetoes``
+    # question, with ``question``); for every rule, its sentence must hold none of ``vetoes``
     sentence: bool = False
     companions: tuple[CompiledPhrase, ...] = ()
     vetoes: tuple[CompiledPhrase, ...] = ()
@@ -192,7 +193,14 @@ def _models() -> Any:
         unless_before: list[str] = []
         unless_after: list[str] = []
         sarcastic_after_complaint: bool = False
+        unless_with: list[str] = Field(default_factory=list)
         description: str = ""
+
+        @field_validator("unless_with")
+        @classmethod
+        def _vetoes_compile(cls, phrases: list[str]) -> list[str]:
+            check_phrases(phrases)
+            return phrases
 
     class PhraseRule(_RuleBase):
         kind: Literal["phrases"]
@@ -232,9 +240,8 @@ def _models() -> Any:
         question: bool = False
         # checked even when absent: without it, a sentence rule needs ``question``
         with_any: list[str] = Field(default_factory=list, validate_default=True)
-        unless_with: list[str] = Field(default_factory=list)
 
-        @field_validator("phrases", "with_any", "unless_with")
+        @field_validator("phrases", "with_any")
         @classmethod
         def _phrases_compile(cls, phrases: list[str], info: ValidationInfo) -> list[str]:
             if info.field_name == "with_any" and not phrases and not info.data.get("question"):
@@ -296,14 +303,15 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 sarcastic_after_complaint=rule.sarcastic_after_complaint,
             )
             rules.append(compiled)
+            vetoes = _compiled_phrases(rule.unless_with)
             if isinstance(rule, phrase_model):
                 for phrase in rule.phrases:
                     for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
-                        add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
+                        matcher = Matcher(compiled, compiled_phrase, vetoes=vetoes)
+                        add(matcher, compiled_phrase.trigger)
             elif isinstance(rule, sentence_model):
                 companions = _compiled_phrases(rule.with_any)
-                vetoes = _compiled_phrases(rule.unless_with)
                 for phrase in rule.phrases:
                     for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
@@ -324,7 +332,12 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                     always.append(len(matchers))
                     triggers = []
                 matcher = Matcher(
-                    compiled, None, regex, frozenset(rule.when_chars), tuple(rule.regex)
+                    compiled,
+                    None,
+                    regex,
+                    frozenset(rule.when_chars),
+                    tuple(rule.regex),
+                    vetoes=vetoes,
                 )
                 add(matcher, triggers)
     return CompiledPack(

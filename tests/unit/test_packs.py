@@ -359,3 +359,24 @@ def test_a_question_counts_only_when_the_rule_says_so(tmp_path: Path) -> None:
 def test_an_unless_with_phrase_in_the_sentence_vetoes_it(tmp_path: Path) -> None:
     """A phrase of unless_with in the same sentence vetoes the match."""
     assert sentence_codes(tmp_path, "I want the regional director job.") == []
+
+
+def test_unless_with_vetoes_a_phrase_rule_in_its_sentence_only(tmp_path: Path) -> None:
+    """A phrases rule's unless_with vetoes a match in its own sentence, not in the next."""
+    body = """
+pack: jokes
+rules:
+  - id: team-never-again
+    kind: phrases
+    signal: threatens-to-leave
+    weight: 1.4
+    phrases: ["never again"]
+    unless_with: [lol]
+"""
+    assessor = Assessor([write(tmp_path, body)], builtin=False)
+
+    def fired(text: str) -> bool:
+        return any(s.rule == "team-never-again" for s in assessor.assess(text).signals)
+
+    assert not fired("Never again will I forget my password, lol.")
+    assert fired("Never again. Lol at your excuses.")
