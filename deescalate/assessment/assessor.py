@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import enum
 import functools
 import math
@@ -41,7 +40,6 @@ from deescalate.text import (
     decode_text,
     prepared_if_changed,
     sentence_numbers,
-    split_sentences,
 )
 
 __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
@@ -234,7 +232,6 @@ class Assessor:
         hits: list[Hit] = []
         negated: list[tuple[int, int]] = []
         present = self.pack.when_chars_in(body)
-        sentences: _Sentences | None = None  # split only when a sentence rule's phrase is found
         for matcher in self.pack.candidates(words, present):
             rule = matcher.rule
             if matcher.phrase is not None:
@@ -248,9 +245,12 @@ class Assessor:
                 if quotes and not rule.in_quotes and quotes.covers(start, end):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
-                if verdict is _Verdict.ACCEPTED and (matcher.sentence or matcher.vetoes):
-                    sentences = sentences or _Sentences(body)
-                    joined = _in_its_sentence(matcher, body, lower, start, end, sentences)
+                if verdict is _Verdict.ACCEPTED and (
+                    matcher.sentence or matcher.vetoes is not None
+                ):
+                    if matcher.sentence and _covered(hits, rule.signal, start, end):
+                        continue  # would merge into a hit of its signal found already
+                    joined = _in_its_sentence(matcher, body, lower, words, start, end)
                     if joined is None:
                         continue
                     start, end = joined
@@ -332,40 +332,65 @@ def _first_of_each_code(hits: list[Hit], notes: list[str]) -> list[Hit]:
     return kept
 
 
-class _Sentences:
-    """The sentences of a text, split once, and the one holding a position."""
+# The end of a sentence, as :func:`deescalate.text.split_sentences` mostly finds it: a mark
+# before a space or the end, or a line break. A sentence rule looks this far each way for one,
+# so a text of one endless sentence costs it no more than a long ordinary sentence.
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"')\]]*(?=\s|\Z)|\n")
+_SENTENCE_REACH = 300
 
-    def __init__(self, body: str) -> None:
-        self.spans = split_sentences(body)
-        self.starts = [start for start, _ in self.spans]
 
-    def around(self, position: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, position) - 1
-        return self.spans[index] if index >= 0 else (0, position)
+def _sentence_around(body: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence holding ``body[start:end]``, at most a reach each way."""
+    first = max(0, start - _SENTENCE_REACH)
+    for found in _SENTENCE_BREAK.finditer(body, first, start):
+        first = found.end()
+    after = _SENTENCE_BREAK.search(body, end, end + _SENTENCE_REACH)
+    return first, after.start() if after is not None else min(len(body), end + _SENTENCE_REACH)
+
+
+def _covered(hits: list[Hit], signal: str, start: int, end: int) -> bool:
+    """True when a hit of ``signal`` already spans ``start`` to ``end``."""
+    for code, hit_start, hit_end, _, _ in hits:
+        if code == signal and hit_start <= start and end <= hit_end:
+            return True
+    return False
 
 
 def _in_its_sentence(
-    matcher: Matcher, body: str, lower: str, start: int, end: int, sentences: _Sentences
+    matcher: Matcher,
+    body: str,
+    lower: str,
+    words: set[str],
+    start: int,
+    end: int,
 ) -> tuple[int, int] | None:
     """The span from a sentence rule's phrase to its companion, or None when the sentence
     holds no companion (and is no question the rule accepts) or holds one of its vetoes.
 
     A rule of another kind with vetoes (``unless_with``) keeps its span unless one is there.
     """
-    first, last = sentences.around(start)
-    last = max(last, end)
+    # a phrase whose words are not all in the text cannot be in the sentence: most are not,
+    # and the sentence is found only when one could be
+    vetoes = matcher.vetoes.possible(words) if matcher.vetoes is not None else []
+    if not matcher.sentence and not vetoes:
+        return start, end
+    companions = matcher.companions.possible(words) if matcher.companions is not None else []
+    question = matcher.question and "?" in body
+    if matcher.sentence and not companions and not question:
+        return None
+    first, last = _sentence_around(body, start, end)
     text, folded = body[first:last], lower[first:last]
-    for veto in matcher.vetoes:
+    for veto in vetoes:
         if find_all(veto, text, folded):
             return None
     if not matcher.sentence:
         return start, end
-    for companion in matcher.companions:
+    for companion in companions:
         found = find_all(companion, text, folded)
         if found:
             cue_start, cue_end = found[0]
             return min(start, first + cue_start), max(end, first + cue_end)
-    if matcher.question and "?" in text:
+    if question and "?" in text:
         return start, end
     return None
 

@@ -63,6 +63,7 @@ __all__ = [
     "CompiledPack",
     "CompiledRule",
     "Matcher",
+    "PhraseSet",
     "builtin_pack_paths",
     "compile_packs",
     "load_pack",
@@ -92,6 +93,45 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """A sentence rule's companions or a rule's vetoes, indexed like the pack's own phrases."""
+
+    phrases: tuple[CompiledPhrase, ...]
+    by_trigger: dict[str, tuple[int, ...]]
+    trigger_words: frozenset[str]
+    others: tuple[tuple[frozenset[str], ...], ...]
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseSet | None:
+        """``phrases`` compiled and indexed; None when there are none."""
+        compiled = [
+            compile_phrase(alternative)
+            for phrase in phrases
+            for alternative in phrase_alternatives(phrase)
+        ]
+        if not compiled:
+            return None
+        by_trigger: dict[str, list[int]] = {}
+        for index, phrase in enumerate(compiled):
+            for word in phrase.trigger:
+                by_trigger.setdefault(word, []).append(index)
+        return cls(
+            tuple(compiled),
+            {word: tuple(indexes) for word, indexes in by_trigger.items()},
+            frozenset(by_trigger),
+            tuple(phrase.others for phrase in compiled),
+        )
+
+    def possible(self, words: set[str]) -> list[CompiledPhrase]:
+        """The phrases whose required words all occur in ``words`` (a text's words), in order."""
+        triggered = self.trigger_words.intersection(words)
+        if not triggered:
+            return []
+        found = indexed_candidates(triggered, self.by_trigger, self.others, words, [])
+        return [self.phrases[index] for index in found]
+
+
+@dataclass(frozen=True, slots=True)
 class Matcher:
     """One phrase, or the pattern, of a rule."""
 
@@ -104,8 +144,8 @@ class Matcher:
     # a ``sentence`` rule's phrase: its sentence must hold one of ``companions`` (or be a
     # question, with ``question``); for every rule, its sentence must hold none of ``vetoes``
     sentence: bool = False
-    companions: tuple[CompiledPhrase, ...] = ()
-    vetoes: tuple[CompiledPhrase, ...] = ()
+    companions: PhraseSet | None = None
+    vetoes: PhraseSet | None = None
     question: bool = False
 
     def worth_trying(self, present: frozenset[str]) -> bool:
@@ -163,14 +203,6 @@ class CompiledPack:
 def _char_class(chars: Iterable[str]) -> re.Pattern[str] | None:
     unique = sorted(set(chars))
     return re.compile("[" + "".join(re.escape(c) for c in unique) + "]") if unique else None
-
-
-def _compiled_phrases(phrases: Iterable[str]) -> tuple[CompiledPhrase, ...]:
-    return tuple(
-        compile_phrase(alternative)
-        for phrase in phrases
-        for alternative in phrase_alternatives(phrase)
-    )
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -303,7 +335,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 sarcastic_after_complaint=rule.sarcastic_after_complaint,
             )
             rules.append(compiled)
-            vetoes = _compiled_phrases(rule.unless_with)
+            vetoes = PhraseSet.of(rule.unless_with)
             if isinstance(rule, phrase_model):
                 for phrase in rule.phrases:
                     for alternative in phrase_alternatives(phrase):
@@ -311,7 +343,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                         matcher = Matcher(compiled, compiled_phrase, vetoes=vetoes)
                         add(matcher, compiled_phrase.trigger)
             elif isinstance(rule, sentence_model):
-                companions = _compiled_phrases(rule.with_any)
+                companions = PhraseSet.of(rule.with_any)
                 for phrase in rule.phrases:
                     for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
