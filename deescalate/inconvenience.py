@@ -15,10 +15,12 @@ both read :func:`reports_company_fault`.
 
 from __future__ import annotations
 
+import re
+
 from deescalate.once import once
 from deescalate.phrases import CompiledPhrase, compile_phrase, find_all, text_words
 
-__all__ = ["COMPANY_FAULTS", "reports_company_fault"]
+__all__ = ["COMPANY_FAULTS", "NOT_YET_FAULTS", "reports_company_fault"]
 
 # Who acts for the company in a customer's report of a fault.
 _AGENTS = (
@@ -54,15 +56,7 @@ COMPANY_FAULTS: tuple[str, ...] = (
     "empty|half-empty)",
     "(someone else's|somebody else's|another person's|another customer's|a stranger's) "
     "(order|parcel|package|item|items|bill|account|details|name|shopping|delivery)",
-    # never arrived, never came back, never heard
-    "(hasn't|has not|haven't|have not|hadn't|had not|didn't|did not|never|yet to|still not) {w:0-2} "
-    "(arrived|arrive|come|turned up|turn up|shown up|show up|showed up|been delivered|"
-    "been refunded|been credited|been fixed|been resolved|been repaired|been connected|"
-    "come through|gone through|heard back|heard anything|heard from|been in touch|been back)",
-    "(hasn't|has not|haven't|have not|didn't|did not|never|yet to|still not) {w:0-1} "
-    "(received|receive|got|gotten|get) (my|the|our|any|it|them|anything|an email|a reply|"
-    "a refund|a response|a call|a text|a confirmation|a code|a link|a letter|an invoice|"
-    "a receipt|a callback|a replacement|a parcel|a package|a delivery|an answer|a new)",
+    # never arrived, never came back, never heard (see also NOT_YET_FAULTS)
     "never (arrived|came|turned up|showed up|showed|got here|got delivered|got through|got back)",
     "(nobody|no one|no-one|noone) (has|have|had)? (ever)? (called|came|come|turned up|showed up|"
     "shown up|rang|phoned|got back|gotten back|replied|answered|responded|contacted|fixed|"
@@ -85,6 +79,8 @@ COMPANY_FAULTS: tuple[str, ...] = (
     "in error|an extra|extra|for nothing)",
     "(charged|billed|debited|paid|taken|took) {w:0-3} twice",
     "overcharged",
+    "(two|2|three|3|multiple|several) (payments|charges|debits|transactions|bills|invoices) "
+    "(for|on|of) (the same|one|a single|just one)",
     "(double|duplicate) (charge|charges|charged|payment|payments|debit|debits|"
     "billing|transaction|transactions|deduction)",
     "(charged|billed|debited|charging|billing|paying) {w:0-6} (after|though|although|"
@@ -129,14 +125,52 @@ COMPANY_FAULTS: tuple[str, ...] = (
 )
 """How customers report a problem the company caused (see the module docstring)."""
 
+NOT_YET_FAULTS: tuple[str, ...] = (
+    "(hasn't|has not|haven't|have not|hadn't|had not|didn't|did not|never|yet to|still not) {w:0-2} "
+    "(arrived|arrive|come|turned up|turn up|shown up|show up|showed up|been delivered|"
+    "been refunded|been credited|been fixed|been resolved|been repaired|been connected|"
+    "come through|gone through|heard back|heard anything|heard from|been in touch|been back)",
+    "(hasn't|has not|haven't|have not|didn't|did not|never|yet to|still not) {w:0-1} "
+    "(received|receive|got|gotten|get) (my|the|our|any|it|them|anything|an email|a reply|"
+    "a refund|a response|a call|a text|a confirmation|a code|a link|a letter|an invoice|"
+    "a receipt|a callback|a replacement|a parcel|a package|a delivery|an answer|a new)",
+)
+"""Something that has not arrived or been received: a fault, unless "yet" follows within three
+words and "still" does not come before ("my order has not arrived yet, could you check?" asks
+about something on its way; "it still hasn't arrived yet" and "the parcel hasn't arrived" report
+a fault)."""
+
+# "yet" just after a match, and "still" just before it
+_YET_AFTER = re.compile(r"\W+(?:[\w'’]+\W+){0,3}?yet\b")
+_STILL_BEFORE = re.compile(r"\bstill\W+(?:[\w'’]+\W+)?$")
+
 
 @once
-def _compiled() -> tuple[CompiledPhrase, ...]:
-    return tuple(compile_phrase(phrase) for phrase in COMPANY_FAULTS)
+def _compiled() -> tuple[tuple[CompiledPhrase, ...], tuple[CompiledPhrase, ...]]:
+    return (
+        tuple(compile_phrase(phrase) for phrase in COMPANY_FAULTS),
+        tuple(compile_phrase(phrase) for phrase in NOT_YET_FAULTS),
+    )
 
 
 def reports_company_fault(text: str) -> bool:
-    """True when ``text`` reports a problem the company caused (see :data:`COMPANY_FAULTS`)."""
+    """True when ``text`` reports a problem the company caused.
+
+    That is, when it holds one of :data:`COMPANY_FAULTS`, or one of :data:`NOT_YET_FAULTS` that
+    no "yet" after it excuses.
+    """
     lower = text.lower()
     words = set(text_words(lower))
-    return any(phrase.possible(words) and find_all(phrase, text, lower) for phrase in _compiled())
+    faults, not_yet = _compiled()
+    if any(phrase.possible(words) and find_all(phrase, text, lower) for phrase in faults):
+        return True
+    for phrase in not_yet:
+        if phrase.possible(words):
+            for start, end in find_all(phrase, text, lower):
+                if not _YET_AFTER.match(lower, end, end + 40):
+                    return True
+                if lower.startswith("still", start) or _STILL_BEFORE.search(
+                    lower, max(0, start - 30), start
+                ):
+                    return True  # "it still hasn't come yet": late, not on its way
+    return False

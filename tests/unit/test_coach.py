@@ -287,3 +287,17 @@ def test_a_customer_who_states_no_problem_needs_no_restatement() -> None:
     """ "USELESS!!!" holds nothing to say back: the restatement is not flagged missing."""
     rules = {f.rule for f in lint_reply("I'm sorry. What went wrong?", "USELESS!!! WORST EVER!!!")}
     assert "missing-restatement" not in rules
+
+
+def test_unless_next_excuses_a_match_only_by_the_very_next_word(tmp_path: Path) -> None:
+    """unless_next spares a match followed at once by one of its words, and no other."""
+    coach = Coach([_team_pack(tmp_path, "    unless_next: [it, that one]\n")], builtin=False)
+    assert coach.lint("Whatever it costs, we'll fix it.") == []
+    assert coach.lint("Whatever that one says is fine.") == []
+    assert [f.code for f in coach.lint("Whatever you say, it is what it is.")] == ["AC002"]
+
+
+def test_you_should_have_is_blame_unless_it_is_news() -> None:
+    """A "you should have" that is not news is blame: read the terms, not received them."""
+    assert [f.rule for f in lint_reply("You should have read the terms.")] == ["blame-shifting"]
+    assert lint_reply("You should have received the terms by email.") == []
