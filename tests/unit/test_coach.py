@@ -48,7 +48,7 @@ def test_findings_that_start_together_come_shorter_first() -> None:
     """A shouted phrase is two findings from one place: the shorter one first."""
     findings = lint_reply("Hi, YOU SHOULD HAVE CALLED US sooner about this.")
     assert [(f.start, f.end, f.rule) for f in findings] == [
-        (4, 26, "blame-shifting"),
+        (4, 19, "blame-shifting"),
         (4, 29, "shouting"),
     ]
 
