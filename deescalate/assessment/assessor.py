@@ -76,6 +76,7 @@ _DE_ESCALATING = "gratitude"
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
 _SARCASM_WEIGHT = 2.4
+_SINCERE_WEIGHT = -1.0  # gratitude this strong, of a rule not read as sarcasm, is sincere
 _LOUD_WEIGHT = 0.25  # lexicon words this angry shout even alone in capitals
 
 
@@ -171,7 +172,7 @@ class Assessor:
         hits, negated = self._rule_hits(body, lower, word_set)
         hits.extend(self._detector_hits(body))
         if hits:
-            hits = _in_context(body, hits)
+            hits = _in_context(body, hits, self.pack.sarcastic_after_complaint)
         # The lexicon adds what the rules miss: words inside rule evidence are not counted twice,
         # and words a negation vetoed ("not angry at all") are not counted at all.
         counted = word_set
@@ -383,12 +384,16 @@ def _negated(before: str) -> bool:
     return _RHETORICAL_QUESTION.match(lower) is None
 
 
-def _in_context(body: str, hits: list[Hit]) -> list[Hit]:
+def _in_context(
+    body: str, hits: list[Hit], sarcastic_after_complaint: frozenset[str] = frozenset()
+) -> list[Hit]:
     """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings.
 
-    Each pass changes ``hits`` in place and returns it.
+    Each pass changes ``hits`` in place and returns it. ``sarcastic_after_complaint`` holds the
+    ids of the rules whose thanks are sarcasm right after a complaint (see :func:`_mark_sarcasm`).
     """
-    return _third_person(body, _intensify(body, _mark_sarcasm(body, hits)))
+    marked = _mark_sarcasm(body, hits, sarcastic_after_complaint)
+    return _third_person(body, _intensify(body, marked))
 
 
 _INTENSIFIER = re.compile(
@@ -439,8 +444,15 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
-    """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
+def _mark_sarcasm(
+    body: str, hits: list[Hit], after_complaint: frozenset[str] = frozenset()
+) -> list[Hit]:
+    """Praise in the same sentence as complaint evidence is sarcasm, not gratitude.
+
+    So is a thanks of a rule in ``after_complaint`` ("thanks a bunch", "cheers for that") in the
+    sentence right after one with complaint evidence ("Still no refund. Thanks a bunch."), unless
+    that sentence also holds gratitude of another rule ("Thanks a lot, all sorted now").
+    """
     praise = [start for code, start, _, _, _ in hits if code == _DE_ESCALATING]
     if not praise:
         return hits
@@ -451,8 +463,22 @@ def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     positions = sorted({*praise, *complaints})
     number_of = dict(zip(positions, sentence_numbers(body, positions), strict=True))
     complained = {number_of[start] for start in complaints}
+    # strong gratitude of other rules ("all sorted now", "thanks for fixing it") is sincere
+    sincere = {
+        number_of[start]
+        for code, start, _, weight, rule in hits
+        if code == _DE_ESCALATING and rule not in after_complaint and weight <= _SINCERE_WEIGHT
+    }
+    sarcastic = complained | {
+        number_of[start]
+        for code, start, _, _, rule in hits
+        if code == _DE_ESCALATING
+        and rule in after_complaint
+        and number_of[start] - 1 in complained
+        and number_of[start] not in sincere
+    }
     for index, (code, start, end, _, rule) in enumerate(hits):
-        if code == _DE_ESCALATING and number_of[start] in complained:
+        if code == _DE_ESCALATING and number_of[start] in sarcastic:
             hits[index] = ("sarcasm", start, end, _SARCASM_WEIGHT, rule + "+complaint")
     return hits
 

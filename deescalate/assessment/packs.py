@@ -25,7 +25,10 @@ Rule kinds form a discriminated union on ``kind``:
     those characters, such as the emoji it looks for).
 
 Every rule names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
-stage units (1.0 is about one stage up the scale; negative weights de-escalate).
+stage units (1.0 is about one stage up the scale; negative weights de-escalate). A ``gratitude``
+rule with ``sarcastic_after_complaint`` reads its thanks as sarcasm when the sentence before holds
+a complaint ("Charged me twice. Thanks a lot."); any thanks in the same sentence as a complaint
+already is.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class CompiledRule:
     unless_before: re.Pattern[str] | None
     unless_after: re.Pattern[str] | None
     source: str
+    sarcastic_after_complaint: bool = False
 
     @property
     def conditional(self) -> bool:
@@ -111,6 +115,8 @@ class CompiledPack:
     always: tuple[int, ...]
     languages: frozenset[str]
     when_pattern: re.Pattern[str] | None = None
+    # the ids of the rules whose thanks are sarcasm right after a complaint
+    sarcastic_after_complaint: frozenset[str] = frozenset()
     # per matcher, the required word positions besides its trigger (see candidates)
     others: tuple[tuple[frozenset[str], ...], ...] = ()
     # the ``always`` matchers that have no ``when_chars``, and the ASCII ``when_chars`` of all
@@ -166,6 +172,7 @@ def _models() -> Any:
         in_quotes: bool = False
         unless_before: list[str] = []
         unless_after: list[str] = []
+        sarcastic_after_complaint: bool = False
         description: str = ""
 
     class PhraseRule(_RuleBase):
@@ -251,6 +258,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 unless_before=word_list_regex(rule.unless_before, before=True),
                 unless_after=word_list_regex(rule.unless_after, before=False),
                 source=str(path),
+                sarcastic_after_complaint=rule.sarcastic_after_complaint,
             )
             rules.append(compiled)
             if isinstance(rule, phrase_model):
@@ -276,6 +284,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
         trigger_words=frozenset(by_trigger),
         always=tuple(always),
         languages=frozenset(languages),
+        sarcastic_after_complaint=frozenset(r.id for r in rules if r.sarcastic_after_complaint),
         when_pattern=_char_class(c for m in matchers for c in m.when_chars),
         others=tuple(() if m.phrase is None else m.phrase.others for m in matchers),
         ungated=tuple(i for i in always if not matchers[i].when_chars),

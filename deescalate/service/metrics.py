@@ -16,6 +16,7 @@ What is counted where:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -278,7 +279,17 @@ class CountingHelpdesk:
         self.close()
 
     def __getattr__(self, name: str) -> Any:
-        # Optional protocols (BulkHelpdesk, WebhookInstaller) and adapter extras pass through.
+        # Optional protocols (BulkHelpdesk, WebhookInstaller) are counted when the wrapped adapter
+        # has them (and absent when it has not, so isinstance checks stay honest); other adapter
+        # extras pass through uncounted.
         if name == "wrapped":
             raise AttributeError(name)
-        return getattr(self.wrapped, name)
+        attribute = getattr(self.wrapped, name)
+        if name in _OPTIONAL_CALLS and callable(attribute):
+            return functools.partial(self._call, name)
+        return attribute
+
+
+#: Calls of the optional protocols that reach the helpdesk. ``export_tickets`` is counted once
+#: per call, however many pages it reads.
+_OPTIONAL_CALLS = frozenset({"apply_many", "export_tickets", "install_webhook"})

@@ -265,3 +265,39 @@ def test_the_index_never_holds_back_a_matcher_that_matches(text: str) -> None:
             )
         if found:
             assert id(matcher) in candidates, matcher.rule.id
+
+
+def closing_thanks_pack(sarcastic: bool) -> str:
+    """A team pack: a complaint phrase and a closing thanks, sarcastic after a complaint or not."""
+    return f"""
+pack: closing-thanks
+rules:
+  - id: team-lost-again
+    kind: phrases
+    signal: repeat-contact
+    weight: 1.3
+    phrases: ["parcel went missing"]
+  - id: team-closing-thanks
+    kind: phrases
+    signal: gratitude
+    weight: -1.3
+    sarcastic_after_complaint: {str(sarcastic).lower()}
+    phrases: ["much obliged"]
+"""
+
+
+@pytest.mark.parametrize(("sarcastic", "code"), [(True, "sarcasm"), (False, "gratitude")])
+def test_sarcastic_after_complaint_reads_a_closing_thanks_as_sarcasm(
+    tmp_path: Path, sarcastic: bool, code: str
+) -> None:
+    """A rule with sarcastic_after_complaint is sarcasm after a complaint sentence; else thanks."""
+    assessor = Assessor([write(tmp_path, closing_thanks_pack(sarcastic))], builtin=False)
+    result = assessor.assess("My parcel went missing. Much obliged.")
+    assert [s.code for s in result.signals if s.rule.startswith("team-closing-thanks")] == [code]
+
+
+def test_a_closing_thanks_without_a_complaint_before_it_is_thanks(tmp_path: Path) -> None:
+    """With no complaint in the sentence before, a sarcastic_after_complaint rule is gratitude."""
+    assessor = Assessor([write(tmp_path, closing_thanks_pack(True))], builtin=False)
+    result = assessor.assess("It arrived today. Much obliged.")
+    assert result.codes == {"gratitude"}
