@@ -188,6 +188,12 @@ def test_steps_are_found_with_evidence() -> None:
         assert text[evidence.start : evidence.end] == evidence.text
 
 
+def test_a_negated_commitment_is_no_next_step() -> None:
+    """A refusal in the words of a commitment ("we will not replace it") shows no next step."""
+    assert "next-step" not in steps_shown("We will not replace it.")
+    assert [f.rule for f in lint_reply("We will not replace it.")] == ["nothing-more-i-can-do"]
+
+
 _DRAFT_TEXTS = st.lists(
     st.sampled_from(samples(check.phrase.phrase for check in default_coach().rule_set.checks))
     | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),
