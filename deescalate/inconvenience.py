@@ -1,16 +1,17 @@
 """Whether a customer reports a problem the company caused, however calmly they put it.
 
 The assessor's signals catch an inconvenience told with feeling (waiting, a broken promise,
-frustration); a customer who writes "I've been charged twice for order 4471" or "my parcel was
-marked delivered but never came" states one flatly, and is owed an apology all the same
+frustration); a customer who writes "I've been charged twice for order 2210" or "the tracking
+says delivered but nothing came" states one flatly, and is owed an apology all the same
 (taxonomy.md section 3, step 4). :data:`COMPANY_FAULTS` are the ways customers report such a
 problem, in the phrase language of :mod:`deescalate.phrases`: things that arrived broken, late,
 wrong or not at all, charges taken twice or after cancelling, services down, visits and calls
 that never came, codes and cards that do not work. They are written in the company's voice of
-fault, so that a plain question ("Do you deliver to Ireland?", "I was charged 12.99, is that the
-new price?") and the customer's own slip ("I ordered the wrong size", "I forgot my password")
-match none of them. The coach's ``missing-apology`` rule and the conversation's playbook state
-both read :func:`reports_company_fault`.
+fault, so that a plain question ("Do you deliver to Portugal?", "I was charged 8.50 for
+delivery, can I have a receipt?") and the customer's own slip ("I ordered the wrong size", "I
+forgot my password") match none of them. Something not yet arrived is a fault too, unless the
+customer asks about it as on its way (:data:`NOT_YET_FAULTS`). The coach's ``missing-apology``
+rule and the conversation's playbook state both read :func:`reports_company_fault`.
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ _ITEM = (
 
 COMPANY_FAULTS: tuple[str, ...] = (
     # arrived broken, late, wrong or incomplete
-    f"(arrived|came|turned up|showed up|was delivered|were delivered|got here) {{w:0-2}} {_ARRIVED_WRONG}",
+    "(arrived|came|turned up|showed up|was delivered|were delivered|got here) {w:0-2} "
+    + _ARRIVED_WRONG,
     "but (i|we) (had)? (ordered|asked for|paid for|booked|chose|selected)",
     "instead of (the|a|an|my|our)? {w:0-2} (i|we) (ordered|asked for|paid for|booked)",
-    f"(sent|send|gave|given|delivered|shipped|received|got|get|brought|served) (me|us)? (the|a|an)? (wrong|incorrect) {_ITEM}",
+    "(sent|send|gave|given|delivered|shipped|received|got|get|brought|served) (me|us)? "
+    "(the|a|an)? (wrong|incorrect) " + _ITEM,
     "(sent|delivered|went|gone|shipped|posted|left|dropped off|taken|dropped) (to|at) (the|a|an)? "
     "(wrong|incorrect|old|different|neighbour's|neighbor's) (address|house|flat|door|person|"
     "place|store|branch|country|postcode|building|apartment)",
@@ -126,7 +129,8 @@ COMPANY_FAULTS: tuple[str, ...] = (
 """How customers report a problem the company caused (see the module docstring)."""
 
 NOT_YET_FAULTS: tuple[str, ...] = (
-    "(hasn't|has not|haven't|have not|hadn't|had not|didn't|did not|never|yet to|still not) {w:0-2} "
+    "(hasn't|has not|haven't|have not|hadn't|had not|didn't|did not|never|yet to|still not) "
+    "{w:0-2} "
     "(arrived|arrive|come|turned up|turn up|shown up|show up|showed up|been delivered|"
     "been refunded|been credited|been fixed|been resolved|been repaired|been connected|"
     "come through|gone through|heard back|heard anything|heard from|been in touch|been back)",

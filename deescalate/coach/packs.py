@@ -13,9 +13,9 @@ Rule kinds (a discriminated union on ``kind``):
 Phrase rules take ``unless_before`` and ``unless_after`` (words that excuse a match just before or
 after it, one word apart at most), ``unless_next`` (words that excuse a match only as the very next
 word: "you should have" is blame before "read the terms", not before "received an email" or "the
-refund by Friday"), ``in_quotes`` (flag quoted words too, except where the draft quotes the customer) and
-``unless_shows`` (playbook step evidence, such as ``next-step``, that excuses a match anywhere in
-the draft: "I don't know" is fine when the draft says what happens next).
+refund by Friday"), ``in_quotes`` (flag quoted words too, except where the draft quotes the
+customer) and ``unless_shows`` (playbook step evidence, such as ``next-step``, that excuses a
+match anywhere in the draft: "I don't know" is fine when the draft says what happens next).
 
 Several entries may share a rule ``name`` (an existence list and a substitution table for the same
 behaviour); switching a rule off by name switches off all of them.
