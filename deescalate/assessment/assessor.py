@@ -345,7 +345,7 @@ def _sentence_around(body: str, start: int, end: int) -> tuple[int, int]:
     for found in _SENTENCE_BREAK.finditer(body, first, start):
         first = found.end()
     after = _SENTENCE_BREAK.search(body, end, end + _SENTENCE_REACH)
-    return first, after.start() if after is not None else min(len(body), end + _SENTENCE_REACH)
+    return first, after.end() if after is not None else min(len(body), end + _SENTENCE_REACH)
 
 
 def _covered(hits: list[Hit], signal: str, start: int, end: int) -> bool:
