@@ -380,3 +380,21 @@ rules:
 
     assert not fired("Never again will I forget my password, lol.")
     assert fired("Never again. Lol at your excuses.")
+
+
+def test_a_companion_beyond_the_reach_of_a_sentence_does_not_count(tmp_path: Path) -> None:
+    """A sentence is read 300 characters either side of the phrase, however long it runs on."""
+    filler = " and then " * 40  # 400 characters without a sentence end
+    assert sentence_codes(tmp_path, f"I want{filler}the regional director") == []
+    assert sentence_codes(tmp_path, f"{filler}I want the regional director") == [
+        "team-someone-above"
+    ]
+
+
+def test_the_pack_check_times_a_sentence_rules_companions_and_vetoes(tmp_path: Path) -> None:
+    """find_slow_rules runs a sentence rule's with_any and unless_with phrases too."""
+    from deescalate.pack_check import _probes
+
+    pack = compile_packs([write(tmp_path, SENTENCE_PACK.format(question="false"))])
+    written = {probe.written for probe in _probes(pack)}
+    assert {"put me through", "i want", "job"} <= written
