@@ -12,6 +12,7 @@ from typing import Any
 from deescalate.assessment import Assessment, Rater, default_assessor
 from deescalate.assessment.result import INCONVENIENCE_SIGNALS
 from deescalate.errors import InputError
+from deescalate.inconvenience import reports_company_fault
 from deescalate.playbook import PlaybookState, advise
 from deescalate.stages import Stage
 
@@ -172,7 +173,8 @@ def summarize(
     state = PlaybookState.from_evidence(
         latest.stage,
         shown,
-        inconvenienced=bool(latest.codes & INCONVENIENCE_SIGNALS),
+        inconvenienced=bool(latest.codes & INCONVENIENCE_SIGNALS)
+        or reports_company_fault(messages[latest_index].text),
         repeated=repeated,
         unheard=unheard,
         promise_broken=any(_BROKEN_PROMISE in a.codes for _, a in assessed),

@@ -138,6 +138,9 @@ class Ticket:
 
     ``locale`` is the requester's language tag when the helpdesk knows it (``"es"``,
     ``"en-GB"``); ``assignee`` is a name or handle a note can mention.
+    ``requester_time_zone`` is the requester's IANA time zone when the helpdesk knows it
+    (``"America/New_York"``), for promises such as "5pm your time"; it is passed on as the
+    helpdesk gave it, so a reader checks it before use.
     """
 
     ref: TicketRef
@@ -150,6 +153,7 @@ class Ticket:
     updated_at: datetime | None = None
     locale: str | None = None
     assignee: str | None = None
+    requester_time_zone: str | None = None
 
 
 class TicketEventKind(enum.StrEnum):

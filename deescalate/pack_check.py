@@ -83,11 +83,19 @@ def _probes(pack: CompiledPack | RuleSet) -> list[_Probe]:
             for c in pack.checks
         ]
     probes = []
+    shared: set[int] = set()  # a sentence rule's companions and vetoes, shared by its phrases
     for matcher in pack.matchers:
         rule = matcher.rule
         if matcher.phrase is not None:
             phrase = matcher.phrase
             probes.append(_Probe(rule.id, rule.source, phrase.phrase, phrase.regex, True))
+            for phrases in (matcher.companions, matcher.vetoes):
+                if phrases is not None and id(phrases) not in shared:
+                    shared.add(id(phrases))
+                    probes.extend(
+                        _Probe(rule.id, rule.source, other.phrase, other.regex, True)
+                        for other in phrases.phrases
+                    )
         elif matcher.pattern is not None:
             # each expression of the rule on its own, so the report names the one written
             flags = matcher.pattern.flags

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from deescalate.assessment import Assessment, Assessor, default_assessor
-from deescalate.calendar import BusinessCalendar
+from deescalate.calendar import BusinessCalendar, zone
 from deescalate.coach import Coach, Finding, default_coach
 from deescalate.conversation import Conversation, ConversationSummary, Message, Role, summarize
+from deescalate.errors import UnknownTimeZoneError
 from deescalate.helpdesk import (
     AuthorRole,
     Comment,
@@ -114,6 +115,25 @@ class TagPolicy:
     @property
     def broken_promise(self) -> str:
         return f"{self.prefix}broken-promise"
+
+
+def _customer_zone(ticket: Ticket) -> str | None:
+    """The requester's zone for "5pm your time", or None when the helpdesk gave none or one the
+    zone database lacks (then "your time" is read in the agents' zone, and a warning says why)."""
+    name = ticket.requester_time_zone
+    if name is None:
+        return None
+    try:
+        zone(name)
+    except UnknownTimeZoneError:
+        log.warning(
+            "ticket %s: the requester's time zone %r is unknown; reading 'your time' in the "
+            "agents' zone",
+            ticket.ref,
+            name[:64],
+        )
+        return None
+    return name
 
 
 def stage_tag(stage: Stage, policy: TagPolicy | None = None) -> str:
@@ -348,7 +368,11 @@ class Pipeline:
 
     def _plan_agent_reply(self, key: str, ticket: Ticket, comment: Comment, index: int) -> Plan:
         promises = find_promises(
-            comment.body, comment.created_at, self.calendar.tz, calendar=self.calendar
+            comment.body,
+            comment.created_at,
+            self.calendar.tz,
+            calendar=self.calendar,
+            customer_tz=_customer_zone(ticket),
         )
         steps: list[LedgerStep] = [ContactMade(comment.created_at, "public reply")]
         steps += [FollowThroughPromised(p, comment.id, comment.created_at) for p in promises]

@@ -11,7 +11,8 @@ Two readings of the taxonomy are written into the table: an apology acknowledges
 apology as part of acknowledging), so a reply that apologizes has shown ``acknowledge``; and every
 customer is better served by a restated problem and a next contact, but the coach flags their
 absence only from the stages the taxonomy's rules name (DE202 from ``angry``, DE203 from
-``upset``).
+``upset``). An inconvenience the company caused is apologized for at every stage: a customer who
+reports a double charge calmly is owed the apology an angry one is (DE104 from ``calm``).
 """
 
 from __future__ import annotations
@@ -159,8 +160,8 @@ PLAYBOOK: tuple[Need, ...] = (
     Need(
         Step.ACKNOWLEDGE,
         Condition.INCONVENIENCED,
-        from_stage=Stage.FRUSTRATED,
-        flagged_from=Stage.FRUSTRATED,
+        from_stage=Stage.CALM,
+        flagged_from=Stage.CALM,
         rule="missing-apology",
         macro="apology",
         missing="about an inconvenience and no apology yet",

@@ -139,6 +139,9 @@ def _non_apologies() -> tuple[CompiledPhrase, ...]:
     return tuple(compile_phrase(p) for p in NON_APOLOGIES)
 
 
+# A negation inside a commitment's words ("I will not refund", "we will never send")
+_NEGATED = re.compile(r"\b(?:not|never)\b")
+
 # A question put to the customer ("Which device are you using?") moves the case on: a next step.
 # So does one that opens with a question word ("What happened?"), but not "Why would I care?".
 _QUESTION_TO_CUSTOMER = re.compile(
@@ -162,6 +165,8 @@ def find_steps(text: str) -> list[StepEvidence]:
             if not phrase.possible(words):
                 continue
             for start, end in find_all(phrase, text, lower):
+                if step == "next-step" and _NEGATED.search(lower, start, end):
+                    continue  # "I will not refund it" refuses; it plans nothing
                 found.append(StepEvidence(step, start, end, text[start:end]))
     if found and any(e.step in _HOLLOW_STEPS for e in found):
         hollow = [

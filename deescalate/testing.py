@@ -120,6 +120,7 @@ class FakeHelpdesk(HelpdeskBase):
         requester_name: str | None = None,
         locale: str | None = None,
         assignee: str | None = None,
+        requester_time_zone: str | None = None,
     ) -> TicketRef:
         """Add a ticket with ``(role, body)`` public comments and return its reference."""
         with self._lock:
@@ -137,6 +138,7 @@ class FakeHelpdesk(HelpdeskBase):
                 updated_at=self.clock(),
                 locale=locale,
                 assignee=assignee,
+                requester_time_zone=requester_time_zone,
             )
         return ref
 

@@ -26,6 +26,7 @@ from deescalate.assessment.lexicon import Lexicon, find_word, load_lexicon
 from deescalate.assessment.packs import (
     CompiledPack,
     CompiledRule,
+    Matcher,
     builtin_pack_paths,
     compile_packs,
 )
@@ -34,7 +35,12 @@ from deescalate.errors import InputError
 from deescalate.once import once
 from deescalate.phrases import find_all, text_words
 from deescalate.stages import Stage
-from deescalate.text import PreparedText, decode_text, prepared_if_changed, sentence_numbers
+from deescalate.text import (
+    PreparedText,
+    decode_text,
+    prepared_if_changed,
+    sentence_numbers,
+)
 
 __all__ = ["Assessor", "Detector", "ScoringWeights", "assess", "assess_many", "default_assessor"]
 
@@ -79,6 +85,7 @@ _SAME_WORDS = 0.8
 _HANDOFF = "asks-for-manager"
 _STAGE_COUNT = len(Stage)
 _SARCASM_WEIGHT = 2.4
+_SINCERE_WEIGHT = -1.0  # gratitude this strong, of a rule not read as sarcasm, is sincere
 _LOUD_WEIGHT = 0.25  # lexicon words this angry shout even alone in capitals
 
 
@@ -187,7 +194,7 @@ class Assessor:
         hits, negated = self._rule_hits(body, lower, word_set)
         hits.extend(self._detector_hits(body))
         if hits:
-            hits = _in_context(body, hits, word_set)
+            hits = _in_context(body, hits, word_set, self.pack.sarcastic_after_complaint)
         # The lexicon adds what the rules miss: words inside rule evidence are not counted twice,
         # and words a negation vetoed ("not angry at all") are not counted at all.
         counted = word_set
@@ -254,6 +261,15 @@ class Assessor:
                 if quotes and not rule.in_quotes and quotes.covers(start, end):
                     continue  # reported words, not the writer's own
                 verdict = _verdict(rule, body, start, end) if conditional else _Verdict.ACCEPTED
+                if verdict is _Verdict.ACCEPTED and (
+                    matcher.sentence or matcher.vetoes is not None
+                ):
+                    if matcher.sentence and _covered(hits, rule.signal, start, end):
+                        continue  # would merge into a hit of its signal found already
+                    joined = _in_its_sentence(matcher, body, lower, words, start, end)
+                    if joined is None:
+                        continue
+                    start, end = joined
                 if verdict is _Verdict.ACCEPTED:
                     hits.append((rule.signal, start, end, rule.weight, rule.id))
                 elif verdict is _Verdict.NEGATED:
@@ -398,6 +414,69 @@ def _same_words(start: int, end: int, other_start: int, other_end: int) -> bool:
     return overlap > 0 and overlap >= _SAME_WORDS * max(end - start, other_end - other_start)
 
 
+# The end of a sentence, as :func:`deescalate.text.split_sentences` mostly finds it: a mark
+# before a space or the end, or a line break. A sentence rule looks this far each way for one,
+# so a text of one endless sentence costs it no more than a long ordinary sentence.
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"')\]]*(?=\s|\Z)|\n")
+_SENTENCE_REACH = 300
+
+
+def _sentence_around(body: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence holding ``body[start:end]``, at most a reach each way."""
+    first = max(0, start - _SENTENCE_REACH)
+    for found in _SENTENCE_BREAK.finditer(body, first, start):
+        first = found.end()
+    after = _SENTENCE_BREAK.search(body, end, end + _SENTENCE_REACH)
+    return first, after.end() if after is not None else min(len(body), end + _SENTENCE_REACH)
+
+
+def _covered(hits: list[Hit], signal: str, start: int, end: int) -> bool:
+    """True when a hit of ``signal`` already spans ``start`` to ``end``."""
+    for code, hit_start, hit_end, _, _ in hits:
+        if code == signal and hit_start <= start and end <= hit_end:
+            return True
+    return False
+
+
+def _in_its_sentence(
+    matcher: Matcher,
+    body: str,
+    lower: str,
+    words: set[str],
+    start: int,
+    end: int,
+) -> tuple[int, int] | None:
+    """The span from a sentence rule's phrase to its companion, or None when the sentence
+    holds no companion (and is no question the rule accepts) or holds one of its vetoes.
+
+    A rule of another kind with vetoes (``unless_with``) keeps its span unless one is there.
+    """
+    # a phrase whose words are not all in the text cannot be in the sentence: most are not,
+    # and the sentence is found only when one could be
+    vetoes = matcher.vetoes.possible(words) if matcher.vetoes is not None else []
+    if not matcher.sentence and not vetoes:
+        return start, end
+    companions = matcher.companions.possible(words) if matcher.companions is not None else []
+    question = matcher.question and "?" in body
+    if matcher.sentence and not companions and not question:
+        return None
+    first, last = _sentence_around(body, start, end)
+    text, folded = body[first:last], lower[first:last]
+    for veto in vetoes:
+        if find_all(veto, text, folded):
+            return None
+    if not matcher.sentence:
+        return start, end
+    for companion in companions:
+        found = find_all(companion, text, folded)
+        if found:
+            cue_start, cue_end = found[0]
+            return min(start, first + cue_start), max(end, first + cue_end)
+    if question and "?" in text:
+        return start, end
+    return None
+
+
 def _merge_overlapping(hits: list[Hit]) -> list[Hit]:
     """Merge overlapping hits of one signal into one piece of evidence.
 
@@ -465,12 +544,18 @@ def _negated(before: str) -> bool:
     return _RHETORICAL_QUESTION.match(lower) is None
 
 
-def _in_context(body: str, hits: list[Hit], words: set[str]) -> list[Hit]:
+def _in_context(
+    body: str,
+    hits: list[Hit],
+    words: set[str],
+    sarcastic_after_complaint: frozenset[str] = frozenset(),
+) -> list[Hit]:
     """Hits reweighed by the words around them: sarcasm, intensifiers, other people's feelings.
 
-    Each pass changes ``hits`` in place and returns it.
+    Each pass changes ``hits`` in place and returns it. ``sarcastic_after_complaint`` holds the
+    ids of the rules whose thanks are sarcasm right after a complaint (see :func:`_mark_sarcasm`).
     """
-    hits = _intensify(body, _mark_sarcasm(body, hits))
+    hits = _intensify(body, _mark_sarcasm(body, hits, sarcastic_after_complaint))
     if _SOMEONE_ELSE_WORDS.isdisjoint(words):
         return hits  # nobody else is named anywhere: most texts
     return _third_person(body, hits)
@@ -551,8 +636,15 @@ def _third_person(body: str, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
-    """Praise in the same sentence as complaint evidence is sarcasm, not gratitude."""
+def _mark_sarcasm(
+    body: str, hits: list[Hit], after_complaint: frozenset[str] = frozenset()
+) -> list[Hit]:
+    """Praise in the same sentence as complaint evidence is sarcasm, not gratitude.
+
+    So is a thanks of a rule in ``after_complaint`` ("thanks a bunch", "cheers for that") in the
+    sentence right after one with complaint evidence ("Still no refund. Thanks a bunch."), unless
+    that sentence also holds gratitude of another rule ("Thanks a lot, all sorted now").
+    """
     praise = [start for code, start, _, _, _ in hits if code == _DE_ESCALATING]
     if not praise:
         return hits
@@ -563,8 +655,22 @@ def _mark_sarcasm(body: str, hits: list[Hit]) -> list[Hit]:
     positions = sorted({*praise, *complaints})
     number_of = dict(zip(positions, sentence_numbers(body, positions), strict=True))
     complained = {number_of[start] for start in complaints}
+    # strong gratitude of other rules ("all sorted now", "thanks for fixing it") is sincere
+    sincere = {
+        number_of[start]
+        for code, start, _, weight, rule in hits
+        if code == _DE_ESCALATING and rule not in after_complaint and weight <= _SINCERE_WEIGHT
+    }
+    sarcastic = complained | {
+        number_of[start]
+        for code, start, _, _, rule in hits
+        if code == _DE_ESCALATING
+        and rule in after_complaint
+        and number_of[start] - 1 in complained
+        and number_of[start] not in sincere
+    }
     for index, (code, start, end, _, rule) in enumerate(hits):
-        if code == _DE_ESCALATING and number_of[start] in complained:
+        if code == _DE_ESCALATING and number_of[start] in sarcastic:
             hits[index] = ("sarcasm", start, end, _SARCASM_WEIGHT, rule + "+complaint")
     return hits
 

@@ -23,9 +23,18 @@ Rule kinds form a discriminated union on ``kind``:
     A regular expression with the words that must appear before it is tried (``triggers``;
     ``["*"]`` tries it on every text, and ``when_chars`` then limits it to texts containing one of
     those characters, such as the emoji it looks for).
+``sentence``
+    Phrases (as in ``phrases``) that count only in a sentence that also holds one of the
+    ``with_any`` phrases (or, with ``question: true``, that ends in a question mark), and none
+    of the ``unless_with`` phrases: a role ("a supervisor", "the head of billing") in a sentence
+    that asks or demands ("can I", "put me through", "I want").
 
-Every rule names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
-stage units (1.0 is about one stage up the scale; negative weights de-escalate).
+Every rule may name phrases that veto a match in the same sentence (``unless_with``). Every rule
+names its ``signal`` (taxonomy.md section 2, or a team's own code) and a ``weight`` in
+stage units (1.0 is about one stage up the scale; negative weights de-escalate). A ``gratitude``
+rule with ``sarcastic_after_complaint`` reads its thanks as sarcasm when the sentence before holds
+a complaint ("Charged me twice. Thanks a lot."); any thanks in the same sentence as a complaint
+already is.
 """
 
 from __future__ import annotations
@@ -54,6 +63,7 @@ __all__ = [
     "CompiledPack",
     "CompiledRule",
     "Matcher",
+    "PhraseSet",
     "builtin_pack_paths",
     "compile_packs",
     "load_pack",
@@ -74,11 +84,51 @@ class CompiledRule:
     unless_before: re.Pattern[str] | None
     unless_after: re.Pattern[str] | None
     source: str
+    sarcastic_after_complaint: bool = False
 
     @property
     def conditional(self) -> bool:
         """True when the words around a match can negate or veto it."""
         return self.negatable or self.unless_before is not None or self.unless_after is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """A sentence rule's companions or a rule's vetoes, indexed like the pack's own phrases."""
+
+    phrases: tuple[CompiledPhrase, ...]
+    by_trigger: dict[str, tuple[int, ...]]
+    trigger_words: frozenset[str]
+    others: tuple[tuple[frozenset[str], ...], ...]
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseSet | None:
+        """``phrases`` compiled and indexed; None when there are none."""
+        compiled = [
+            compile_phrase(alternative)
+            for phrase in phrases
+            for alternative in phrase_alternatives(phrase)
+        ]
+        if not compiled:
+            return None
+        by_trigger: dict[str, list[int]] = {}
+        for index, phrase in enumerate(compiled):
+            for word in phrase.trigger:
+                by_trigger.setdefault(word, []).append(index)
+        return cls(
+            tuple(compiled),
+            {word: tuple(indexes) for word, indexes in by_trigger.items()},
+            frozenset(by_trigger),
+            tuple(phrase.others for phrase in compiled),
+        )
+
+    def possible(self, words: set[str]) -> list[CompiledPhrase]:
+        """The phrases whose required words all occur in ``words`` (a text's words), in order."""
+        triggered = self.trigger_words.intersection(words)
+        if not triggered:
+            return []
+        found = indexed_candidates(triggered, self.by_trigger, self.others, words, [])
+        return [self.phrases[index] for index in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +141,12 @@ class Matcher:
     when_chars: frozenset[str] = frozenset()
     # the expressions a pattern rule was written with, which ``pattern`` joins
     regexes: tuple[str, ...] = ()
+    # a ``sentence`` rule's phrase: its sentence must hold one of ``companions`` (or be a
+    # question, with ``question``); for every rule, its sentence must hold none of ``vetoes``
+    sentence: bool = False
+    companions: PhraseSet | None = None
+    vetoes: PhraseSet | None = None
+    question: bool = False
 
     def worth_trying(self, present: frozenset[str]) -> bool:
         """A pattern with ``when_chars`` runs only when one of those characters is present.
@@ -111,6 +167,8 @@ class CompiledPack:
     always: tuple[int, ...]
     languages: frozenset[str]
     when_pattern: re.Pattern[str] | None = None
+    # the ids of the rules whose thanks are sarcasm right after a complaint
+    sarcastic_after_complaint: frozenset[str] = frozenset()
     # per matcher, the required word positions besides its trigger (see candidates)
     others: tuple[tuple[frozenset[str], ...], ...] = ()
     # the ``always`` matchers that have no ``when_chars``, and the ASCII ``when_chars`` of all
@@ -155,7 +213,7 @@ def builtin_pack_paths() -> list[Path]:
 @once
 def _models() -> Any:
     """Build the pydantic models on first use, keeping pydantic out of ``import deescalate``."""
-    from pydantic import BaseModel, ConfigDict, Field, field_validator
+    from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
     class _RuleBase(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
@@ -166,7 +224,15 @@ def _models() -> Any:
         in_quotes: bool = False
         unless_before: list[str] = []
         unless_after: list[str] = []
+        sarcastic_after_complaint: bool = False
+        unless_with: list[str] = Field(default_factory=list)
         description: str = ""
+
+        @field_validator("unless_with")
+        @classmethod
+        def _vetoes_compile(cls, phrases: list[str]) -> list[str]:
+            check_phrases(phrases)
+            return phrases
 
     class PhraseRule(_RuleBase):
         kind: Literal["phrases"]
@@ -200,24 +266,39 @@ def _models() -> Any:
                     raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
             return patterns
 
+    class SentenceRule(_RuleBase):
+        kind: Literal["sentence"]
+        phrases: Annotated[list[str], Field(min_length=1)]
+        question: bool = False
+        # checked even when absent: without it, a sentence rule needs ``question``
+        with_any: list[str] = Field(default_factory=list, validate_default=True)
+
+        @field_validator("phrases", "with_any")
+        @classmethod
+        def _phrases_compile(cls, phrases: list[str], info: ValidationInfo) -> list[str]:
+            if info.field_name == "with_any" and not phrases and not info.data.get("question"):
+                raise ValueError("a sentence rule needs with_any phrases or question: true")
+            check_phrases(phrases)
+            return phrases
+
     class Pack(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
         pack: Annotated[str, Field(min_length=1)]
         language: Annotated[str, Field(min_length=2, max_length=8)] = "en"
         description: str = ""
-        rules: list[Annotated[PhraseRule | PatternRule, Field(discriminator="kind")]]
+        rules: list[Annotated[PhraseRule | PatternRule | SentenceRule, Field(discriminator="kind")]]
 
-    return (Pack, PhraseRule, PatternRule)
+    return (Pack, PhraseRule, PatternRule, SentenceRule)
 
 
 def load_pack(path: str | Path) -> BaseModel:
     """Read and validate one pack file; errors name the file, the rule and the key."""
-    return validate_pack_file(path, _models()[0], tags=("phrases", "pattern"))
+    return validate_pack_file(path, _models()[0], tags=("phrases", "pattern", "sentence"))
 
 
 def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
     """Load, validate and index the packs at ``paths``; later packs may add to earlier ones."""
-    _, phrase_model, _ = _models()
+    _, phrase_model, _, sentence_model = _models()
     rules: list[CompiledRule] = []
     matchers: list[Matcher] = []
     by_trigger: dict[str, list[int]] = {}
@@ -251,13 +332,30 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                 unless_before=word_list_regex(rule.unless_before, before=True),
                 unless_after=word_list_regex(rule.unless_after, before=False),
                 source=str(path),
+                sarcastic_after_complaint=rule.sarcastic_after_complaint,
             )
             rules.append(compiled)
+            vetoes = PhraseSet.of(rule.unless_with)
             if isinstance(rule, phrase_model):
                 for phrase in rule.phrases:
                     for alternative in phrase_alternatives(phrase):
                         compiled_phrase = compile_phrase(alternative)
-                        add(Matcher(compiled, compiled_phrase), compiled_phrase.trigger)
+                        matcher = Matcher(compiled, compiled_phrase, vetoes=vetoes)
+                        add(matcher, compiled_phrase.trigger)
+            elif isinstance(rule, sentence_model):
+                companions = PhraseSet.of(rule.with_any)
+                for phrase in rule.phrases:
+                    for alternative in phrase_alternatives(phrase):
+                        compiled_phrase = compile_phrase(alternative)
+                        matcher = Matcher(
+                            compiled,
+                            compiled_phrase,
+                            sentence=True,
+                            companions=companions,
+                            vetoes=vetoes,
+                            question=rule.question,
+                        )
+                        add(matcher, compiled_phrase.trigger)
             else:
                 flags = 0 if rule.case_sensitive else re.IGNORECASE
                 regex = re.compile("|".join(f"(?:{p})" for p in rule.regex), flags)
@@ -266,7 +364,12 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
                     always.append(len(matchers))
                     triggers = []
                 matcher = Matcher(
-                    compiled, None, regex, frozenset(rule.when_chars), tuple(rule.regex)
+                    compiled,
+                    None,
+                    regex,
+                    frozenset(rule.when_chars),
+                    tuple(rule.regex),
+                    vetoes=vetoes,
                 )
                 add(matcher, triggers)
     return CompiledPack(
@@ -276,6 +379,7 @@ def compile_packs(paths: Sequence[str | Path]) -> CompiledPack:
         trigger_words=frozenset(by_trigger),
         always=tuple(always),
         languages=frozenset(languages),
+        sarcastic_after_complaint=frozenset(r.id for r in rules if r.sarcastic_after_complaint),
         when_pattern=_char_class(c for m in matchers for c in m.when_chars),
         others=tuple(() if m.phrase is None else m.phrase.others for m in matchers),
         ungated=tuple(i for i in always if not matchers[i].when_chars),

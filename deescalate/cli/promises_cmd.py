@@ -21,12 +21,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", nargs="?", help="reply to read (default: stdin)")
     parser.add_argument("--sent-at", help="when the reply was sent, ISO 8601 (default: now)")
     parser.add_argument("--tz", default="UTC", help="IANA time zone of the agent (default: UTC)")
+    parser.add_argument(
+        "--customer-tz",
+        metavar="ZONE",
+        help='IANA time zone of the customer, for "5pm your time" (default: the agent\'s)',
+    )
     parser.add_argument("--day-first", action="store_true", help='read "3/4" as 3 April')
     parser.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
     parser.add_argument(
         "--jsonl",
         action="store_true",
-        help='read {"id", "text", "sent_at", "tz"} objects, one per line',
+        help='read {"id", "text", "sent_at", "tz", "customer_tz"} objects, one per line',
     )
     parser.set_defaults(func=run)
 
@@ -42,13 +47,31 @@ def _sent_at(value: Any, where: str) -> datetime:
         raise CliInputError(f"{where}: sent_at {value!r} is not ISO 8601") from exc
 
 
+def _zone_name(value: Any, where: str) -> str | None:
+    """A customer zone as given (None for none), refused when the zone database lacks it."""
+    from deescalate.calendar import zone
+    from deescalate.errors import UnknownTimeZoneError
+
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CliInputError(f"{where}: customer_tz must be a string")
+    try:
+        zone(value)
+    except UnknownTimeZoneError as exc:
+        raise CliInputError(f"{where}: {exc}") from exc
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from deescalate.errors import InputError
     from deescalate.promises import find_promises
 
-    def find(text: str, sent: datetime, tz: str, where: str) -> list[Any]:
+    customer_tz = _zone_name(args.customer_tz, "--customer-tz")
+
+    def find(text: str, sent: datetime, tz: str, customer: str | None, where: str) -> list[Any]:
         try:
-            return find_promises(text, sent, tz, day_first=args.day_first)
+            return find_promises(text, sent, tz, day_first=args.day_first, customer_tz=customer)
         except InputError as exc:
             raise CliInputError(f"{where}: {exc}") from exc
 
@@ -59,15 +82,17 @@ def run(args: argparse.Namespace) -> int:
             tz = item.get("tz", args.tz)
             if not isinstance(tz, str):
                 raise CliInputError(f"{where}: tz must be a string")
-            found = find(
-                item["text"], _sent_at(item.get("sent_at", args.sent_at), where), tz, where
+            customer = (
+                _zone_name(item["customer_tz"], where) if "customer_tz" in item else customer_tz
             )
+            sent = _sent_at(item.get("sent_at", args.sent_at), where)
+            found = find(item["text"], sent, tz, customer, where)
             write_json({"id": item.get("id"), "promises": [p.to_dict() for p in found]})
             progress.step()
         progress.done()
         return 0
     text = read_input(args.path)
-    found = find(text, _sent_at(args.sent_at, "--sent-at"), args.tz, "--tz")
+    found = find(text, _sent_at(args.sent_at, "--sent-at"), args.tz, customer_tz, "--tz")
     if args.format in ("json", "jsonl"):
         write_json([p.to_dict() for p in found], indent=2 if args.format == "json" else None)
         return 0

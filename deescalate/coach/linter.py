@@ -28,9 +28,10 @@ from deescalate.coach.packs import (
 from deescalate.coach.restating import restates, states_a_problem
 from deescalate.conversation import Conversation, Message, Role
 from deescalate.errors import ConfigurationError, InputError
+from deescalate.inconvenience import reports_company_fault
 from deescalate.once import once
 from deescalate.phrases import find_all
-from deescalate.playbook import LOWEST_FLAGGED_STAGE, PlaybookState, advise
+from deescalate.playbook import PlaybookState, advise
 from deescalate.stages import Stage
 from deescalate.steps import steps_shown
 from deescalate.text import decode_text, prepared_if_changed
@@ -222,6 +223,8 @@ class Coach:
                     body[end : end + 40]
                 ):
                     continue
+                if check.unless_next is not None and check.unless_next.match(body[end : end + 40]):
+                    continue  # "you should have received ...": the next word excuses it
                 if check.unless_shows:
                     if shown is None:
                         shown = steps_shown(body)
@@ -251,7 +254,18 @@ class Coach:
 
     def _absences(self, body: str, context: CustomerContext | None) -> list[CoachRule]:
         """The absence rules the playbook flags for a reply to this customer that shows ``body``."""
-        if context is None or context.stage < LOWEST_FLAGGED_STAGE:
+        if context is None:
+            return []
+        inconvenienced = bool(context.codes & INCONVENIENCE_SIGNALS) or reports_company_fault(
+            context.text
+        )
+        problem_stated = states_a_problem(context.text)
+        # what a reply showing nothing would miss: a step shown only takes rules away
+        if not advise(
+            PlaybookState(
+                context.stage, inconvenienced=inconvenienced, problem_stated=problem_stated
+            )
+        ).flagged:
             return []  # nothing is flagged: no need to look for the steps the draft shows
         evidence = steps_shown(body)
         if "restate" not in evidence and restates(body, context.text):
@@ -259,8 +273,8 @@ class Coach:
         state = PlaybookState.from_evidence(
             context.stage,
             evidence,
-            inconvenienced=bool(context.codes & INCONVENIENCE_SIGNALS),
-            problem_stated=states_a_problem(context.text),
+            inconvenienced=inconvenienced,
+            problem_stated=problem_stated,
         )
         due = advise(state).flagged_rules
         return [rule for name in sorted(due) if (rule := self._enabled(name)) is not None]

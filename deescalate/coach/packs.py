@@ -11,9 +11,11 @@ Rule kinds (a discriminated union on ``kind``):
     message and suggestion so every rule is documented and configured the same way.
 
 Phrase rules take ``unless_before`` and ``unless_after`` (words that excuse a match just before or
-after it), ``in_quotes`` (flag quoted words too, except where the draft quotes the customer) and
-``unless_shows`` (playbook step evidence, such as ``next-step``, that excuses a match anywhere in
-the draft: "I don't know" is fine when the draft says what happens next).
+after it, one word apart at most), ``unless_next`` (words that excuse a match only as the very next
+word: "you should have" is blame before "read the terms", not before "received an email" or "the
+refund by Friday"), ``in_quotes`` (flag quoted words too, except where the draft quotes the
+customer) and ``unless_shows`` (playbook step evidence, such as ``next-step``, that excuses a
+match anywhere in the draft: "I don't know" is fine when the draft says what happens next).
 
 Several entries may share a rule ``name`` (an existence list and a substitution table for the same
 behaviour); switching a rule off by name switches off all of them.
@@ -21,6 +23,7 @@ behaviour); switching a rule off by name switches off all of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +92,7 @@ class PhraseCheck:
     unless_after: Any
     in_quotes: bool
     unless_shows: frozenset[str] = frozenset()
+    unless_next: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,7 @@ def _models() -> Any:
     class _PhraseOptions(_Base):
         unless_before: list[str] = Field(default_factory=list)
         unless_after: list[str] = Field(default_factory=list)
+        unless_next: list[str] = Field(default_factory=list)
         in_quotes: bool = False
         unless_shows: list[str] = Field(default_factory=list)
 
@@ -263,6 +268,7 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
             )
             unless_before = word_list_regex(entry.unless_before, before=True)
             unless_after = word_list_regex(entry.unless_after, before=False)
+            unless_next = _next_word_regex(entry.unless_next)
             for phrase, better in swaps:
                 # one check per choice of a phrase that is one choice, each indexed by its own word
                 for alternative in phrase_alternatives(phrase):
@@ -275,6 +281,21 @@ def load_rule_set(paths: Sequence[str | Path]) -> RuleSet:
                             unless_after=unless_after,
                             in_quotes=entry.in_quotes,
                             unless_shows=frozenset(entry.unless_shows),
+                            unless_next=unless_next,
                         )
                     )
     return RuleSet(rules=rules, checks=tuple(checks))
+
+
+def _next_word_regex(words: list[str]) -> re.Pattern[str] | None:
+    """A match of the words (or word sequences) right after a phrase, with nothing between.
+
+    Straight and typographic apostrophes match each other, as in the phrases.
+    """
+    if not words:
+        return None
+    alternatives = "|".join(
+        r"\s+".join(re.escape(part).replace("'", "['’]") for part in word.lower().split())
+        for word in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(rf"^[^\w]+(?:{alternatives})(?![\w'’])", re.IGNORECASE)

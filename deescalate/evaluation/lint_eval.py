@@ -8,7 +8,7 @@ Two measures, computed from ../shared/data at run time:
 * D1: how many "never say this" phrases from public guides are caught, and how many of the
   recommended phrases are wrongly flagged (goal: none).
 * Written drafts: precision and recall on the project's own cases (``tests/eval/cases``, in a
-  source checkout), the development part and the part held aside from tuning
+  source checkout), the development part and the two parts held aside from tuning
   (:mod:`deescalate.evaluation.draft_cases`; goal: precision 0.85, recall 0.70).
 """
 

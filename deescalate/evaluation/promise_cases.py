@@ -1,8 +1,9 @@
 """Promise figures on the project's own written cases (tests/eval/cases/promises_*.yaml).
 
 There is no public gold set of support commitments, so the project writes its own: replies with
-the promises each holds (action, owner, due time). A development part tunes the rules; a part held
-aside checks that they generalise. Found promises are matched to the expected ones in text order
+the promises each holds (action, owner, due time). A development part tunes the rules; parts held
+aside (``promises_holdout.yaml``, then ``promises_holdout2.yaml`` for the second round of rule
+changes) check that they generalise. Found promises are matched to the expected ones in text order
 within a reply; precision, recall and F1 count promises, and "due right" is the share of matched
 promises whose due time is the expected instant (or both have none). dateparser's
 ``search_dates`` is the baseline for due times: the n-th date it finds in a reply stands for the

@@ -28,6 +28,13 @@ from deescalate.promises import Promise, find_promises
 __all__ = ["PromiseReport", "evaluate_promises"]
 
 SAMPLE_SIZE = 50
+# The case files by part: tuned on, held aside in the first round (seen since), held aside in the
+# second round (written before its rule changes).
+_PARTS = (
+    ("development", "dev"),
+    ("held-aside", "holdout"),
+    ("held-aside 2", "holdout2"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +134,7 @@ def evaluate_promises(
 def _case_figures(cases_dir: Path) -> dict[str, Any]:
     figures: dict[str, CaseFigures] = {}
     dateparser: dict[str, tuple[int, int] | None] = {}
-    for part, name in (("development", "dev"), ("held-aside", "holdout")):
+    for part, name in _PARTS:
         path = cases_dir / f"promises_{name}.yaml"
         if not path.is_file():
             continue

@@ -12,6 +12,7 @@ import bisect
 import functools
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from deescalate.calendar import BusinessCalendar, zone
 from deescalate.errors import InputError
@@ -21,6 +22,17 @@ from deescalate.promises.timexpr import TimeExpression, find_time_expressions
 from deescalate.text import split_sentences, stripped_end
 
 __all__ = ["find_promises"]
+
+
+class _Found(NamedTuple):
+    """A commitment found in a sentence: its action and owner, where it starts, and where the
+    clause it owns ends (offsets in the sentence)."""
+
+    action: str
+    owner: str
+    start: int
+    end: int
+
 
 # Who makes the commitment, by owner (PROMISE_OWNERS): the writer, a colleague or team of the
 # company, or a third party acting for it.
@@ -43,22 +55,29 @@ _MODAL = (
     r"(?:\s+will|\s*['’]ll|\s+shall|\s+(?:am|are|is)\s+going\s+to|\s*['’](?:m|re)\s+going\s+to)"
     r"(?:\s+(?:still|also|then|now)\s+be|\s+be)?"  # "we'll be reaching out"
 )
+# "a line", "a quick email": what "drop you", "shoot you" and "send you" take before the thing sent.
+_A_NOTE = r"an?\s+(?:(?:quick|short|brief|private|direct)\s+)?"
 _ACTIONS: dict[str, str] = {
     "callback": r"call|ring|phone|contact|reach\s+out|get\s+back|follow\s+up|follow-up|be\s+in\s+touch|"
-    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|email\s+you\s+back|in\s+touch|"
-    r"in\s+contact|check\s+in|give\s+you\s+a\s+(?:call|ring|buzz)|drop\s+you\s+a|write\s+back|"
+    r"get\s+in\s+touch|touch\s+base|reach|reply|respond|message|dm|pm|email\s+you\s+back|in\s+touch|"
+    r"in\s+contact|check\s+in|give\s+you\s+a\s+(?:call|ring|buzz)|write\s+back|text|ping|"
+    rf"(?:drop|shoot)\s+you\s+{_A_NOTE}(?:line|message|dm|pm|note|text)|"
+    rf"send\s+you\s+{_A_NOTE}(?:line|message|note|text)|drop\s+you\s+(?!{_A_NOTE}e-?mail)an?\b|"
     r"reaching\s+out|calling|contacting|ringing|phoning|following\s+up|getting\s+back|messaging|"
     r"continue\s+(?:this|the|our)\s+(?:conversation|chat)?\s*(?:in|via|over|by)\s+(?:dm|private|email|phone)",
     "update": r"update|keep\s+you\s+(?:posted|updated|informed|in\s+the\s+loop)|let\s+you\s+know|inform|notify|"
     r"confirm|advise|have\s+an?\s+(?:update|answer)\s+for\s+you|updating",
     "visit": r"visit|come\s+(?:out|round|around|by|over)|stop\s+by|arrive|send\s+(?:an?\s+)?"
-    r"(?:engineer|technician)|with\s+you",
-    "send": r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|process|replace|dispatch|"
+    r"(?:engineer|technician)|with\s+you|fit|install|collect|pick\s+(?:it|them|(?:\S+\s+){0,2}?up)|"
+    r"fitting|installing|collecting",
+    "send": rf"write\s+to\s+you|(?:drop|shoot)\s+you\s+{_A_NOTE}e-?mail|"
+    r"send|email|mail|ship|post|forward|refund|credit|reimburse|issue|reissue|process|replace|dispatch|"
+    r"order|approve|authori[sz]e|"
     r"deliver|resend|reship|transfer|waive|cancel|add|apply|arrange|book|schedule|drop\s+(?:it|them)\s+off|"
     r"sending|emailing|shipping|posting|refunding|issuing|processing|dispatching|delivering|"
     r"(?:have|get)\s+(?:\S+\s+){1,3}?(?:sent|shipped|refunded|processed|approved|replaced|booked|"
     r"arranged|posted|delivered|dispatched|credited)",
-    "investigate": r"look\s+into|investigate|check|review|escalate|find\s+out|dig|research|raise|look\s+at|"
+    "investigate": r"look\s+into|investigate|check|review|escalate|find\s+out|dig|research|raise|look\s+at|log|"
     r"chase|sort|fix|resolve|work\s+on|take\s+care|handle|have\s+a\s+look|take\s+a\s+look|"
     r"checking|looking\s+into|investigating|reviewing|working\s+on|"
     r"(?:have|get)\s+(?:\S+\s+){1,3}?(?:fixed|sorted|resolved|repaired|done)",
@@ -106,8 +125,13 @@ _EXPECT = re.compile(
     r"\b(?:please\s+)?expect\s+(?:a|an|our)\s+(?P<what>call|callback|email|update|reply|visit|response)\b",
 )
 _RELAY = re.compile(
-    r"\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
-    r"(?:this|that|it|these|those|your\s+(?:feedback|comments?|suggestions?|thoughts|concerns?))(?:\s+(?:on|along|over|to|with))?\b"
+    r"\b(?:pass|passing|note|noting|log|logging|relay|relaying)\s+(?:this|that|it|these|those)\b"
+    r"|\b(?:pass|passing|share|sharing|forward|forwarding|send|sending|note|noting|log|logging|relay|relaying)\s+"
+    r"(?:your|this|that|these|those|the|all\s+(?:your|the))\s+(?:[\w-]+\s+)?"
+    r"(?:feedback|comments?|suggestions?|thoughts|concerns?|ideas?)\b"
+    # "send it on", "share this with the team"; "send it to you today" is a promise
+    r"|\b(?:share|sharing|forward|forwarding|send|sending)\s+(?:this|that|it|these|those)\s+"
+    r"(?:on|along|up|(?:over\s+)?(?:to|with)\s+(?:the|our|my|a|an|\w+['’]s)\b)"
     r"|\badd\s+(?:this|that|these|your)\s+(?:\w+\s+)?(?:comments?|feedback|suggestions?)\b"
     r"|\bfollow\s+up\s+with\s+(?:the|our|my)\s+(?:\w+\s+)?(?:team|colleagues|department)\b"
     r"|\bupdate\s+our\b"
@@ -121,6 +145,33 @@ _SOMEONE_CALLS = re.compile(
 )
 _CUSTOMER_FIRST = re.compile(
     r"\b(?:if|once|when|as\s+soon\s+as|after|whenever)\s+(?:you|we\s+(?:receive|get|hear|have))\b",
+)
+# "If the app still crashes after the update, we'll dig deeper", "Should the fault return, we
+# will ...", "we'll send a new one if it fails again": a commitment that waits on how things turn
+# out for the customer is conditional, like one that waits on them acting. A courtesy is not a
+# condition ("I'll call you at 2pm if that suits you", "if possible").
+_COURTESY = (
+    r"\s+(?:possible|(?:that|this|it)\s*(?:(?:['’]s|\s+is)\s+(?:ok|okay|alright|all\s+right|fine|"
+    r"convenient|good|easier|better)|\s+(?:suits|works|helps|would\s+(?:help|suit|work)))\b)"
+)
+_CONDITION_LEAD = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:and|but|so|otherwise|or)\s+)(?:@\w+\s+)*(?:if|unless|in\s+case|in\s+the\s+event|"
+    r"should(?=\s+(?:the|this|that|it|your|you|there|anything|any|a|an|we|our|things)\b))\b"
+    rf"(?!{_COURTESY})"
+)
+_CONDITION_TRAIL = re.compile(
+    rf"\b(?<!even\s)(?:if|unless|in\s+case|in\s+the\s+event)\b(?!{_COURTESY})"
+)
+# "I'll check if it is in stock": "if" meaning "whether" after these words is no condition.
+_WHETHER_BEFORE = re.compile(
+    r"\b(?:check|checking|see|find\s+out|ask|asking|confirm|verify|know|sure|determine|test|clarify|"
+    r"look|looking|investigate|review|wonder)(?:\s+[^\s,;]+){0,3}\s*$"
+)
+# A second promiser starts a clause of its own ("I'll refund it today and the new plan will start
+# on Friday"): a time after it is not the first commitment's, whether or not its verb is a promise.
+_OTHER_PROMISER = re.compile(
+    r"(?:[,;]|\b(?:and|but|while|whereas|then))\s+(?:[\w-]+\s+){0,3}?[\w-]+"
+    r"(?:\s+will|['’]ll|\s+shall|\s+(?:is|are)\s+going\s+to)\b"
 )
 _IMPERATIVE_THEN = re.compile(
     r"^\W*(?:please\s+)?(?:dm|message|send|reply|share|email|follow|provide|give|call|contact|"
@@ -192,19 +243,18 @@ def find_promises(
         found = [
             commitment
             for commitment in _commitments(sentence_lower)
-            if request_end is None or request_end > start + commitment[2]  # no request before it
+            if request_end is None or request_end > start + commitment.start  # no request before
         ]
         if not found:
             continue
         expressions = find_time_expressions(sentence, day_first=day_first)
         found = _split_shared_subject(found, sentence_lower, expressions)
         starts = [expression.start for expression in expressions]  # in text order
-        for index, (action, owner, offset) in enumerate(found):
-            # Each commitment owns the clause up to the next one; the first also owns what
-            # precedes it ("Tomorrow morning, I'll call you") back to a clause break ("We're
-            # closed on Sunday, but I'll call you Monday").
+        for index, (action, owner, offset, clause_end) in enumerate(found):
+            # Each commitment owns its clause, up to the next commitment or promiser; the first
+            # also owns what precedes it ("Tomorrow morning, I'll call you") back to a clause
+            # break ("We're closed on Sunday, but I'll call you Monday").
             clause_start = _clause_start(sentence_lower, offset) if index == 0 else offset
-            clause_end = found[index + 1][2] if index + 1 < len(found) else len(sentence)
             first = bisect.bisect_left(starts, clause_start)
             last = bisect.bisect_left(starts, clause_end)
             own = [e for e in expressions[first:last] if e.end <= clause_end]
@@ -256,26 +306,33 @@ def _resolve(
 
 
 def _split_shared_subject(
-    found: list[tuple[str, str, int]], sentence: str, expressions: list[TimeExpression]
-) -> list[tuple[str, str, int]]:
+    found: list[_Found], sentence: str, expressions: list[TimeExpression]
+) -> list[_Found]:
     """Add "... and send the receipt by Friday" as its own promise when both halves are timed."""
     if not expressions:
         return found
-    result: list[tuple[str, str, int]] = []
-    for index, (action, owner, offset) in enumerate(found):
-        result.append((action, owner, offset))
-        end = found[index + 1][2] if index + 1 < len(found) else len(sentence)
+    result: list[_Found] = []
+    starts = [e.start for e in expressions]  # in text order
+    for action, owner, offset, end in found:
         joined = _AND_ACTION.search(sentence, offset, end)
         if joined is None:
+            result.append(_Found(action, owner, offset, end))
             continue
         timed = [
-            e for e in expressions if offset <= e.start < end and e.kind not in ("zone", "vague")
+            e
+            for e in expressions[
+                bisect.bisect_left(starts, offset) : bisect.bisect_left(starts, end)
+            ]
+            if e.kind not in ("zone", "vague")
         ]
         if any(e.end <= joined.start() for e in timed) and any(
             e.start >= joined.end() for e in timed
         ):
             name = next(n for n, v in joined.groupdict().items() if v)
-            result.append((name.removeprefix("and_"), owner, joined.start()))
+            result.append(_Found(action, owner, offset, joined.start()))
+            result.append(_Found(name.removeprefix("and_"), owner, joined.start(), end))
+        else:
+            result.append(_Found(action, owner, offset, end))
     return result
 
 
@@ -332,76 +389,130 @@ def _action(match: re.Match[str]) -> str:
     return next(name for name in _ACTION_NAMES if match.group(name))
 
 
-def _commitments(sentence: str) -> list[tuple[str, str, int]]:
-    """The action, owner and start offset of each promise in one sentence."""
+def _commitments(sentence: str) -> list[_Found]:
+    """The action, owner, start and clause end of each promise in one sentence, in order."""
     stripped = sentence.rstrip()
     if stripped.endswith("?") or _IMPERATIVE_THEN.search(sentence) or _HEDGE.search(sentence):
         return []
     matches = list(_COMMITMENT.finditer(sentence)) or list(_AND_WILL.finditer(sentence))
-    found: list[tuple[str, str, int]] = []
+    passive = _PASSIVE.search(sentence)
+    if passive is not None and any(m.start() <= passive.start() < m.end() for m in matches):
+        passive = None
+    candidates = sorted(
+        [(m.start(), m.end(), m) for m in matches]
+        + ([(passive.start(), passive.end(), None)] if passive is not None else []),
+        key=lambda item: item[0],
+    )
+    if not candidates:
+        single = _other_commitment(sentence)
+        if single is None or _Conditions(sentence).hold(single.start, single.start, single.end):
+            return []
+        return [single]
+    conditions = _Conditions(sentence)
+    clause_ends = _clause_ends(sentence, [(s, e) for s, e, _ in candidates], conditions)
     # Found once per sentence, not searched again before or after each commitment.
     condition_end = _earliest_end(_CUSTOMER_FIRST, sentence)
     callback_start = max((m.start() for m in _SOMEONE_CALLS.finditer(sentence)), default=-1)
-    for position, match in enumerate(matches):
-        clause_end = matches[position + 1].start() if position + 1 < len(matches) else len(sentence)
-        if condition_end is not None and condition_end <= match.start():
+    found: list[_Found] = []
+    for (start, own_end, match), clause_end in zip(candidates, clause_ends, strict=True):
+        if condition_end is not None and condition_end <= start:
             continue  # waits on the customer: "once you send it, we'll ..."
+        if conditions.hold(start, own_end, clause_end):
+            continue  # waits on how things turn out: "if it happens again, we'll ..."
+        if match is None:
+            assert passive is not None
+            action, owner = _passive_commitment(passive)
+            found.append(_Found(action, owner, start, clause_end))
+            continue
         if (
-            _RELAY.search(sentence, match.start(), clause_end)
-            and callback_start < match.start()  # no one named to call back after it
+            _RELAY.search(sentence, start, clause_end)
+            and callback_start < start  # no one named to call back after it
         ):
             continue
-        found.append((_action(match), _owner(match), match.start()))
-    passive = _PASSIVE.search(sentence)
-    if (
-        passive is not None
-        and (condition_end is None or condition_end > passive.start())
-        and not any(m.start() <= passive.start() < m.end() for m in matches)
-    ):
-        found.append(_passive_commitment(passive))
-        found.sort(key=lambda item: item[2])
-    if found or matches:
-        return found
-    single = _other_commitment(sentence)
-    return [single] if single is not None else []
+        found.append(_Found(_action(match), _owner(match), start, clause_end))
+    return found
 
 
-def _passive_commitment(match: re.Match[str]) -> tuple[str, str, int]:
+def _clause_ends(
+    sentence: str, spans: list[tuple[int, int]], conditions: _Conditions | None = None
+) -> list[int]:
+    """Where each commitment's clause ends: at the next commitment, or after its own words at a
+    second promiser ("... and the new plan will start on Friday") or a condition that leads to
+    a later one ("..., and if it does not fit, we'll swap it"), else at the sentence end."""
+    others = [m.start() for m in _OTHER_PROMISER.finditer(sentence)]
+    later = max([*others, *(start for start, _ in spans)], default=-1)
+    if conditions is not None:
+        others = sorted(others + [s for s, e in conditions.leads if e < later])
+    ends = []
+    for index, (_, own_end) in enumerate(spans):
+        end = spans[index + 1][0] if index + 1 < len(spans) else len(sentence)
+        after = bisect.bisect_left(others, own_end)
+        if after < len(others):
+            end = min(end, others[after])
+        ends.append(end)
+    return ends
+
+
+class _Conditions:
+    """The conditions in one sentence that a commitment may wait on, found once."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        # where each leading condition starts (its separator) and where its word ends
+        self.leads = [m.span() for m in _CONDITION_LEAD.finditer(sentence)]
+        self._lead_ends = [end for _, end in self.leads]
+        self._breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+
+    def hold(self, start: int, own_end: int, clause_end: int) -> bool:
+        """A condition before the commitment in its clause, or one after it in its clause
+        ("we'll send a new one if it fails again"; "I'll check if it's in stock" is no condition)."""
+        lead = bisect.bisect_right(self._lead_ends, start) - 1
+        if lead >= 0:
+            broken = bisect.bisect_right(self._breaks, start) - 1
+            if broken < 0 or self._breaks[broken] <= self._lead_ends[lead]:
+                return True
+        trail = _CONDITION_TRAIL.search(self.sentence, own_end, clause_end)
+        return trail is not None and not _WHETHER_BEFORE.search(self.sentence, start, trail.start())
+
+
+def _passive_commitment(match: re.Match[str]) -> tuple[str, str]:
     """ "Your replacement will be delivered", "your card will arrive": the carrier's; others the team's."""
     verb = (match.group("passive") or "").split()[0] if match.group("passive") else ""
     if match.group("arrive") or verb in _THIRD_PARTY_PASSIVE:
-        return "send", "third-party", match.start()
-    return _PASSIVE_ACTIONS.get(verb, "send"), "team", match.start()
+        return "send", "third-party"
+    return _PASSIVE_ACTIONS.get(verb, "send"), "team"
 
 
-def _other_commitment(sentence: str) -> tuple[str, str, int] | None:
+def _other_commitment(sentence: str) -> _Found | None:
     """Promises phrased from the customer's side, owed by whoever they name (the team if no one)."""
     found = _received(sentence)
     if found is None:
         return None
-    action, start = found
+    action, start, own_end = found
     tail = sentence[start : start + 80]
     by_us = re.search(r"\bfrom\s+(?:me|us)\b", tail) is not None
-    return action, "agent" if by_us else "team", start
+    (end,) = _clause_ends(sentence, [(start, own_end)])
+    return _Found(action, "agent" if by_us else "team", start, end)
 
 
-def _received(sentence: str) -> tuple[str, int] | None:
-    """Promises phrased from the customer's side ("you'll receive", "expect a call")."""
+def _received(sentence: str) -> tuple[str, int, int] | None:
+    """Promises phrased from the customer's side ("you'll receive", "expect a call"): the action,
+    and where the promise's words start and end."""
     received = _YOU_RECEIVE.search(sentence)
     if received is not None and not _CUSTOMER_FIRST.search(sentence[: received.start()]):
         kind = re.sub(r"\s+", " ", received.group("kind").lower())
         if kind.startswith("hear"):
-            return "callback", received.start()
+            return "callback", received.start(), received.start("rest")
         rest = received.group("rest").lower()
         if kind in ("get", "receive") and re.search(r"\b(?:call|callback|phone)\b", rest):
-            return "callback", received.start()
+            return "callback", received.start(), received.start("rest")
         if kind in ("get", "receive") and re.search(r"\bupdate", rest):
-            return "update", received.start()
+            return "update", received.start(), received.start("rest")
         if kind == "see" and not re.search(
             r"\b(?:refund|credit|charge|delivery|parcel|order)\b", rest
         ):
             return None
-        return _RECEIVE_ACTIONS.get(kind, "other"), received.start()
+        return _RECEIVE_ACTIONS.get(kind, "other"), received.start(), received.start("rest")
     expected = _EXPECT.search(sentence)
     if expected is not None:
         what = expected.group("what").lower()
@@ -414,5 +525,5 @@ def _received(sentence: str) -> tuple[str, int] | None:
             "email": "send",
             "visit": "visit",
         }[what]
-        return action, expected.start()
+        return action, expected.start(), expected.end()
     return None

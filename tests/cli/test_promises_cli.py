@@ -57,3 +57,50 @@ def test_bad_sent_at_exits_2() -> None:
     done = run_cli("promises", "--sent-at", "yesterday-ish", stdin="I'll call.")
     assert done.returncode == 2
     assert "ISO 8601" in done.stderr
+
+
+def test_customer_tz_reads_your_time_in_the_customers_zone() -> None:
+    """--customer-tz makes '5pm your time' 17:00 in New York, printed in the agent's zone."""
+    done = run_cli(
+        "promises",
+        "--format",
+        "json",
+        "--sent-at",
+        "2026-03-02T10:00",
+        "--tz",
+        "Europe/Berlin",
+        "--customer-tz",
+        "America/New_York",
+        stdin="I'll call you at 5pm your time today.",
+    )
+    assert done.returncode == 0, done.stderr
+    (promise,) = json.loads(done.stdout)
+    assert promise["due_at"] == "2026-03-02T23:00:00+01:00"
+
+
+def test_unknown_customer_tz_exits_2_on_one_line() -> None:
+    """An unknown --customer-tz is refused with exit 2 and one line naming it."""
+    done = run_cli("promises", "--customer-tz", "Mars/Base", stdin="I'll call you.")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert "--customer-tz" in line
+    assert "Mars/Base" in line
+
+
+def test_a_lines_customer_tz_is_used_and_checked() -> None:
+    """A line's customer_tz reads its 'your time'; an unknown one is exit 2 naming the line."""
+    good = {
+        "text": "I'll call you at 5pm your time today.",
+        "sent_at": "2026-03-02T03:00",
+        "tz": "Europe/London",
+        "customer_tz": "Asia/Tokyo",
+    }
+    done = run_cli("promises", "--jsonl", stdin=json.dumps(good))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["promises"][0]["due_at"] == "2026-03-02T08:00:00+00:00"
+    bad = [good, {**good, "customer_tz": "Moon/Base"}]
+    done = run_cli("promises", "--jsonl", stdin="\n".join(json.dumps(x) for x in bad))
+    assert done.returncode == 2
+    assert "line 2" in done.stderr
+    assert "Moon/Base" in done.stderr

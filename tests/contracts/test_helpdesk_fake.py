@@ -129,3 +129,12 @@ def test_protocol_members_list_every_member() -> None:
     } | set(Helpdesk.__annotations__)
     declared -= {"_is_protocol", "_is_runtime_protocol"}
     assert declared == set(PROTOCOL_MEMBERS)
+
+
+def test_the_requesters_time_zone_is_read_back() -> None:
+    """A ticket created with the requester's zone shows it; one created without shows none."""
+    desk = FakeHelpdesk()
+    with_zone = desk.create_ticket("A ticket", requester_time_zone="America/New_York")
+    without = desk.create_ticket("Another")
+    assert desk.get_ticket(with_zone).requester_time_zone == "America/New_York"
+    assert desk.get_ticket(without).requester_time_zone is None

@@ -8,6 +8,8 @@ import pytest
 
 from deescalate.errors import InputError
 from deescalate.evaluation.promise_cases import default_cases_dir, load_cases, score_cases
+from deescalate.evaluation.promises_eval import evaluate_promises
+from tests.conftest import DATA_DIR, requires_data
 
 CASE = """
 defaults: {sent_at: "2026-03-02T10:00", tz: Europe/London}
@@ -45,7 +47,7 @@ def test_a_malformed_case_is_named(tmp_path: Path) -> None:
         load_cases(path)
 
 
-@pytest.mark.parametrize("part", ["dev", "holdout"])
+@pytest.mark.parametrize("part", ["dev", "holdout", "holdout2"])
 @pytest.mark.parametrize("kind", ["tweet", "written"])
 def test_the_cases_meet_the_goals(part: str, kind: str) -> None:
     """F1 at least 0.80 and due times right at least 0.90 on each part and kind."""
@@ -53,3 +55,14 @@ def test_the_cases_meet_the_goals(part: str, kind: str) -> None:
     figures = score_cases(cases)
     assert figures.f1 >= 0.80
     assert figures.rate(figures.due_right) >= 0.90
+
+
+@requires_data("A4-twcs-customer-support-on-twitter")
+def test_the_eval_shows_each_part_of_the_cases() -> None:
+    """deescalate eval promises scores development, held-aside and held-aside 2, tweets and
+    written replies apart, and dateparser on each part."""
+    report = evaluate_promises(DATA_DIR)
+    parts = ("development", "held-aside", "held-aside 2")
+    assert set(report.cases) == {f"{p} {k}" for p in parts for k in ("tweet", "written")}
+    assert set(report.dateparser) == set(parts)
+    assert "held-aside 2 written" in report.to_text()

@@ -11,8 +11,9 @@ from deescalate.assessment.packs import builtin_pack_paths, load_pack
 from deescalate.errors import InputError
 from deescalate.evaluation.support_eval import (
     DEVELOPMENT_PARTS,
+    EVALUATED_SIGNALS,
     FAMILY_FILE,
-    HELD_ASIDE_PART,
+    HELD_ASIDE_PARTS,
     ROUTING_SIGNALS,
     SIGNAL_PARTS,
     default_cases_dir,
@@ -23,29 +24,47 @@ from deescalate.evaluation.support_eval import (
 from tests.conftest import DATA_DIR, requires_data
 
 CASES = default_cases_dir()
+FOLDERS = dict(SIGNAL_PARTS)
+# The held-aside set written apart from the rules' authors; absent until it is handed over.
+OUTSIDE_HELD_ASIDE = "holdout4"
 
 
-@pytest.mark.parametrize("folder", [folder for _, folder in SIGNAL_PARTS])
+def signal_file(part: str, signal: str) -> Path:
+    """The cases of ``signal`` in ``part``; skips when ``part`` is the outside set not yet here."""
+    path = CASES / FOLDERS[part] / f"{signal}.yaml"
+    if part == OUTSIDE_HELD_ASIDE and not path.is_file():
+        pytest.skip(f"{FOLDERS[part]}/{signal}.yaml is not in this checkout")
+    return path
+
+
+@pytest.mark.parametrize("part", [part for part, _ in SIGNAL_PARTS])
 @pytest.mark.parametrize("signal", ROUTING_SIGNALS)
-def test_each_signal_has_cases_for_and_against_it(signal: str, folder: str) -> None:
+def test_each_signal_has_cases_for_and_against_it(signal: str, part: str) -> None:
     """Every routing signal has texts it must fire on and texts it must not, in every part."""
-    cases = read_signal_cases(CASES / folder / f"{signal}.yaml")
+    cases = read_signal_cases(signal_file(part, signal))
     assert {case.signal for case in cases} == {signal}
     assert any(case.expect for case in cases)
     assert any(not case.expect for case in cases)
 
 
-def test_the_held_aside_texts_are_not_development_texts() -> None:
-    """No held-aside text is also a development text."""
-    folders = dict(SIGNAL_PARTS)
-    for signal in ROUTING_SIGNALS:
-        dev = {
-            case.text
-            for part in DEVELOPMENT_PARTS
-            for case in read_signal_cases(CASES / folders[part] / f"{signal}.yaml")
-        }
-        held_path = CASES / folders[HELD_ASIDE_PART] / f"{signal}.yaml"
-        assert not dev & {case.text for case in read_signal_cases(held_path)}
+@pytest.mark.parametrize("part", HELD_ASIDE_PARTS)
+@pytest.mark.parametrize("signal", EVALUATED_SIGNALS)
+def test_the_held_aside_texts_are_not_development_texts(signal: str, part: str) -> None:
+    """No held-aside text of a signal is also one of its development texts."""
+    dev = {
+        case.text
+        for dev_part in DEVELOPMENT_PARTS
+        if (CASES / FOLDERS[dev_part] / f"{signal}.yaml").is_file()
+        for case in read_signal_cases(CASES / FOLDERS[dev_part] / f"{signal}.yaml")
+    }
+    held = signal_file(part, signal)
+    if not held.is_file():
+        pytest.skip(f"no {signal} cases in {FOLDERS[part]}")
+    assert not dev & {case.text for case in read_signal_cases(held)}
+
+
+def test_the_held_aside_stage_texts_are_not_development_texts() -> None:
+    """No held-aside stage text is also a development stage text."""
     dev_stages = {case.text for case in read_stage_cases(CASES / "cases" / "stages.yaml")}
     assert not dev_stages & {c.text for c in read_stage_cases(CASES / "holdout" / "stages.yaml")}
     dev_families = {case.text for case in read_stage_cases(CASES / "cases" / FAMILY_FILE)}
@@ -88,8 +107,11 @@ def test_the_report_prints_each_signal_and_the_stage_beside_vader() -> None:
     """The text report names every signal on every part and VADER's stage figures."""
     report = evaluate_support()
     text = report.to_text()
-    for signal in ROUTING_SIGNALS:
-        assert text.count(signal) == len(SIGNAL_PARTS)
+    for signal in EVALUATED_SIGNALS:
+        present = [f for _, f in SIGNAL_PARTS if (CASES / f / f"{signal}.yaml").is_file()]
+        assert present
+        rows = [line for line in text.splitlines() if line.startswith(f"{signal} ")]
+        assert len(rows) == len(present)
     assert {(s.rater, s.part) for s in report.stages} == {
         ("deescalate", "cases"),
         ("deescalate", "holdout"),
@@ -107,11 +129,11 @@ def test_the_development_family_cases_are_rated_near_their_stage() -> None:
 
 
 @pytest.mark.parametrize("signal", ROUTING_SIGNALS)
-def test_the_held_aside_set_has_25_cases_each_way(signal: str) -> None:
-    """The held-aside set has at least 25 texts each signal must fire on and 25 it must not."""
-    cases = read_signal_cases(CASES / dict(SIGNAL_PARTS)[HELD_ASIDE_PART] / f"{signal}.yaml")
-    assert sum(case.expect for case in cases) >= 25
-    assert sum(not case.expect for case in cases) >= 25
+def test_the_outside_held_aside_set_has_20_cases_each_way(signal: str) -> None:
+    """The outside held-aside set has at least 20 texts a signal must fire on and 20 it must not."""
+    cases = read_signal_cases(signal_file(OUTSIDE_HELD_ASIDE, signal))
+    assert sum(case.expect for case in cases) >= 20
+    assert sum(not case.expect for case in cases) >= 20
 
 
 def test_a_case_without_expect_is_named(tmp_path: Path) -> None:
@@ -136,11 +158,10 @@ def test_bad_support_tweets_are_rated_from_the_data() -> None:
 def test_every_routing_rule_fires_on_a_development_case() -> None:
     """Each built-in rule of a routing signal is exercised by a development case it must fire on."""
     assessor = default_assessor()
-    folders = dict(SIGNAL_PARTS)
     fired: set[str] = set()
     for signal in ROUTING_SIGNALS:
         for part in DEVELOPMENT_PARTS:
-            for case in read_signal_cases(CASES / folders[part] / f"{signal}.yaml"):
+            for case in read_signal_cases(CASES / FOLDERS[part] / f"{signal}.yaml"):
                 if case.expect:
                     fired |= {s.rule for s in assessor.assess(case.text).signals}
     rules = {

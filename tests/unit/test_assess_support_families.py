@@ -47,7 +47,11 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Two broken chargers in a week, impressive.",
             "Payment failed again at checkout.",
         ],
-        ["Can I order a second charger?", "We'd like two chargers in the box."],
+        [
+            "Can I order a second charger?",
+            "We'd like two chargers in the box.",
+            "Will I be charged again next month?",
+        ],
     ),
     "blocked-contact": (
         [

@@ -67,3 +67,34 @@ def test_formal_fury_is_angry() -> None:
         "and I now expect a full refund."
     )
     assert assess(text).stage >= Stage.UPSET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Still no refund after a month. Thanks a bunch.",
+        "The engineer didn't turn up, again. Cheers for that, really helpful.",
+        "Two hours on hold. Cheers guys.",
+        "Cheers for nothing.",
+    ],
+)
+def test_a_closing_thanks_after_a_complaint_is_sarcasm(text: str) -> None:
+    """Thanks closing a message right after a complaint is sarcasm, not gratitude."""
+    result = assess(text)
+    assert "sarcasm" in result.codes
+    assert "gratitude" not in result.codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks a bunch, the new router works perfectly.",
+        "I had a problem logging in, but it's fixed now. Thanks a lot!",
+        "The parcel was late but it's here now. Thanks so much for chasing it.",
+    ],
+)
+def test_a_sincere_closing_thanks_stays_calm(text: str) -> None:
+    """Thanks for a fix, or with no complaint before it, is gratitude and calm."""
+    result = assess(text)
+    assert "sarcasm" not in result.codes
+    assert result.stage is Stage.CALM

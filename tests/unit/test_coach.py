@@ -48,7 +48,7 @@ def test_findings_that_start_together_come_shorter_first() -> None:
     """A shouted phrase is two findings from one place: the shorter one first."""
     findings = lint_reply("Hi, YOU SHOULD HAVE CALLED US sooner about this.")
     assert [(f.start, f.end, f.rule) for f in findings] == [
-        (4, 26, "blame-shifting"),
+        (4, 19, "blame-shifting"),
         (4, 29, "shouting"),
     ]
 
@@ -197,6 +197,12 @@ def test_a_booked_visit_is_a_next_step(text: str) -> None:
     assert "next-step" in steps_shown(text)
 
 
+def test_a_negated_commitment_is_no_next_step() -> None:
+    """A refusal in the words of a commitment ("we will not replace it") shows no next step."""
+    assert "next-step" not in steps_shown("We will not replace it.")
+    assert [f.rule for f in lint_reply("We will not replace it.")] == ["nothing-more-i-can-do"]
+
+
 _DRAFT_TEXTS = st.lists(
     st.sampled_from(samples(check.phrase.phrase for check in default_coach().rule_set.checks))
     | st.sampled_from([" ", "!", "4", ", ", "PLEASE"]),
@@ -296,3 +302,17 @@ def test_a_customer_who_states_no_problem_needs_no_restatement() -> None:
     """ "USELESS!!!" holds nothing to say back: the restatement is not flagged missing."""
     rules = {f.rule for f in lint_reply("I'm sorry. What went wrong?", "USELESS!!! WORST EVER!!!")}
     assert "missing-restatement" not in rules
+
+
+def test_unless_next_excuses_a_match_only_by_the_very_next_word(tmp_path: Path) -> None:
+    """unless_next spares a match followed at once by one of its words, and no other."""
+    coach = Coach([_team_pack(tmp_path, "    unless_next: [it, that one]\n")], builtin=False)
+    assert coach.lint("Whatever it costs, we'll fix it.") == []
+    assert coach.lint("Whatever that one says is fine.") == []
+    assert [f.code for f in coach.lint("Whatever you say, it is what it is.")] == ["AC002"]
+
+
+def test_you_should_have_is_blame_unless_it_is_news() -> None:
+    """A "you should have" that is not news is blame: read the terms, not received them."""
+    assert [f.rule for f in lint_reply("You should have read the terms.")] == ["blame-shifting"]
+    assert lint_reply("You should have received the terms by email.") == []

@@ -64,7 +64,8 @@ def test_reply_header_after_blank_lines_is_still_set_aside() -> None:
     text = (
         "Still broken.\n\n\n\n  On Mon, 2 Mar 2026, Support wrote:\nyou people are useless idiots"
     )
-    assert assess(text).codes == frozenset()
+    # "Still broken." is the writer's own complaint; the quoted reply's insults are not theirs
+    assert not {"profanity", "blame"} & assess(text).codes
     assert "profanity" in assess(text.replace("wrote:", "said")).codes
 
 

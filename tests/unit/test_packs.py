@@ -115,6 +115,12 @@ def test_team_pack_alone_without_builtins(tmp_path: Path) -> None:
             "kind",
             "does not match any of the expected tags",
         ),
+        (
+            "pack: x\nrules:\n  - id: r7\n    kind: sentence\n    signal: blame\n    weight: 1\n    phrases: [x]\n",
+            "r7",
+            "with_any",
+            "needs with_any phrases or question: true",
+        ),
     ],
 )
 def test_broken_pack_error_names_file_rule_and_key(
@@ -287,3 +293,130 @@ def test_the_index_never_holds_back_a_matcher_that_matches(text: str) -> None:
             )
         if found:
             assert id(matcher) in candidates, matcher.rule.id
+
+
+def closing_thanks_pack(sarcastic: bool) -> str:
+    """A team pack: a complaint phrase and a closing thanks, sarcastic after a complaint or not."""
+    return f"""
+pack: closing-thanks
+rules:
+  - id: team-lost-again
+    kind: phrases
+    signal: repeat-contact
+    weight: 1.3
+    phrases: ["parcel went missing"]
+  - id: team-closing-thanks
+    kind: phrases
+    signal: gratitude
+    weight: -1.3
+    sarcastic_after_complaint: {str(sarcastic).lower()}
+    phrases: ["much obliged"]
+"""
+
+
+@pytest.mark.parametrize(("sarcastic", "code"), [(True, "sarcasm"), (False, "gratitude")])
+def test_sarcastic_after_complaint_reads_a_closing_thanks_as_sarcasm(
+    tmp_path: Path, sarcastic: bool, code: str
+) -> None:
+    """A rule with sarcastic_after_complaint is sarcasm after a complaint sentence; else thanks."""
+    assessor = Assessor([write(tmp_path, closing_thanks_pack(sarcastic))], builtin=False)
+    result = assessor.assess("My parcel went missing. Much obliged.")
+    assert [s.code for s in result.signals if s.rule.startswith("team-closing-thanks")] == [code]
+
+
+def test_a_closing_thanks_without_a_complaint_before_it_is_thanks(tmp_path: Path) -> None:
+    """With no complaint in the sentence before, a sarcastic_after_complaint rule is gratitude."""
+    assessor = Assessor([write(tmp_path, closing_thanks_pack(True))], builtin=False)
+    result = assessor.assess("It arrived today. Much obliged.")
+    assert result.codes == {"gratitude"}
+
+
+SENTENCE_PACK = """
+pack: someone-above
+rules:
+  - id: team-someone-above
+    kind: sentence
+    signal: asks-for-manager
+    weight: 2.0
+    phrases: ["(regional director|area boss)"]
+    with_any: ["(put me through|i want)"]
+    question: {question}
+    unless_with: [job]
+"""
+
+
+def sentence_codes(tmp_path: Path, text: str, *, question: bool = False) -> list[str]:
+    """The rules of the sentence pack alone that fire on ``text``."""
+    body = SENTENCE_PACK.format(question=str(question).lower())
+    assessor = Assessor([write(tmp_path, body)], builtin=False)
+    return [s.rule for s in assessor.assess(text).signals if s.rule == "team-someone-above"]
+
+
+def test_a_sentence_rule_fires_with_its_companion_in_the_sentence(tmp_path: Path) -> None:
+    """A sentence rule's phrase counts when one of its with_any phrases shares its sentence."""
+    assert sentence_codes(tmp_path, "Put me through to the regional director.") == [
+        "team-someone-above"
+    ]
+
+
+def test_a_sentence_rule_spans_its_phrase_and_companion(tmp_path: Path) -> None:
+    """The signal reaches from the companion to the phrase, whichever comes first."""
+    assessor = Assessor([write(tmp_path, SENTENCE_PACK.format(question="false"))], builtin=False)
+    [signal] = assessor.assess("The area boss, I want.").signals
+    assert signal.text == "area boss, I want"
+
+
+def test_a_companion_in_another_sentence_does_not_count(tmp_path: Path) -> None:
+    """The companion must be in the phrase's own sentence."""
+    assert sentence_codes(tmp_path, "I want a refund. The regional director knows me.") == []
+
+
+def test_a_question_counts_only_when_the_rule_says_so(tmp_path: Path) -> None:
+    """With question: true, a question holding the phrase needs no companion."""
+    text = "Is the regional director in today?"
+    assert sentence_codes(tmp_path, text) == []
+    assert sentence_codes(tmp_path, text, question=True) == ["team-someone-above"]
+
+
+def test_an_unless_with_phrase_in_the_sentence_vetoes_it(tmp_path: Path) -> None:
+    """A phrase of unless_with in the same sentence vetoes the match."""
+    assert sentence_codes(tmp_path, "I want the regional director job.") == []
+
+
+def test_unless_with_vetoes_a_phrase_rule_in_its_sentence_only(tmp_path: Path) -> None:
+    """A phrases rule's unless_with vetoes a match in its own sentence, not in the next."""
+    body = """
+pack: jokes
+rules:
+  - id: team-never-again
+    kind: phrases
+    signal: threatens-to-leave
+    weight: 1.4
+    phrases: ["never again"]
+    unless_with: [lol]
+"""
+    assessor = Assessor([write(tmp_path, body)], builtin=False)
+
+    def fired(text: str) -> bool:
+        return any(s.rule == "team-never-again" for s in assessor.assess(text).signals)
+
+    assert not fired("Never again will I forget my password, lol.")
+    assert fired("Never again. Lol at your excuses.")
+
+
+def test_a_companion_beyond_the_reach_of_a_sentence_does_not_count(tmp_path: Path) -> None:
+    """A sentence is read 300 characters either side of the phrase, however long it runs on."""
+    filler = " and then " * 40  # 400 characters without a sentence end
+    assert sentence_codes(tmp_path, f"I want{filler}the regional director") == []
+    assert sentence_codes(tmp_path, f"{filler}I want the regional director") == [
+        "team-someone-above"
+    ]
+
+
+def test_the_pack_check_times_a_sentence_rules_companions_and_vetoes(tmp_path: Path) -> None:
+    """find_slow_rules runs a sentence rule's with_any and unless_with phrases too."""
+    from deescalate.pack_check import _probes
+
+    pack = compile_packs([write(tmp_path, SENTENCE_PACK.format(question="false"))])
+    written = {probe.written for probe in _probes(pack)}
+    assert {"put me through", "i want", "job"} <= written

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -143,6 +146,37 @@ def test_an_agent_promise_becomes_a_ledger_step_in_the_agents_zone(pipeline: Pip
     assert contact == ContactMade(reply.created_at, "public reply")
     assert isinstance(promised, FollowThroughPromised)
     assert promised.promise.due_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def your_time_promise(pipeline: Pipeline, requester_time_zone: str | None) -> datetime | None:
+    """The due time of "5pm your time" from an agent in Berlin, the requester's zone as given."""
+    reply = comment(1, "agent", "I'll call you at 5pm your time today.")
+    shown = replace(
+        ticket(comment(0, "customer", "It drops."), reply),
+        requester_time_zone=requester_time_zone,
+    )
+    _contact, promised = pipeline.plan(added(reply), shown).ledger
+    assert isinstance(promised, FollowThroughPromised)
+    return promised.promise.due_at
+
+
+def test_your_time_is_the_requesters_zone(pipeline: Pipeline) -> None:
+    """'5pm your time' from an agent in Berlin to a customer in New York is 17:00 New York."""
+    due = your_time_promise(pipeline, "America/New_York")
+    assert due == datetime(2026, 3, 2, 17, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+def test_an_unknown_requester_zone_falls_back_to_the_agents_with_a_warning(
+    pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A zone the database lacks plans the reply in the agents' zone and warns, quoting no text."""
+    with caplog.at_level(logging.WARNING, logger="deescalate.pipeline"):
+        due = your_time_promise(pipeline, "Pacific Time (US & Canada)")
+    assert due == datetime(2026, 3, 2, 17, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "Pacific Time (US & Canada)" in record.getMessage()
+    assert "your time today" not in record.getMessage()
 
 
 def test_a_reply_to_a_ticket_tagged_promise_due_removes_the_tag(pipeline: Pipeline) -> None:

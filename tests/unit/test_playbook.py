@@ -183,6 +183,13 @@ def test_frustrated_and_inconvenienced_needs_the_apology_only() -> None:
     assert answer.need.apology
 
 
+def test_calm_and_inconvenienced_is_owed_the_apology() -> None:
+    """A calm customer the company inconvenienced is flagged an apology, and nothing else."""
+    answer = advise(PlaybookState(Stage.CALM, inconvenienced=True))
+    assert answer.flagged_rules == {"missing-apology"}
+    assert answer.need.apology
+
+
 def test_request_for_someone_else_comes_before_the_step() -> None:
     """Asking for a supervisor makes the action a handoff; the step still stands behind it."""
     answer = advise(PlaybookState(Stage.IRATE, wants_handoff=True))

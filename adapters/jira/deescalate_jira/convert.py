@@ -216,6 +216,7 @@ def ticket_from(
         updated_at=parse_time(updated) if updated else None,
         locale=_locale(reporter),
         assignee=_name(fields.get("assignee")),
+        requester_time_zone=_time_zone(reporter),
     )
 
 
@@ -224,6 +225,12 @@ def _name(user: Any) -> str | None:
         return None
     name = user.get("displayName") or user.get("name")
     return str(name) if name else None
+
+
+def _time_zone(user: Mapping[str, Any]) -> str | None:
+    """The user's IANA ``timeZone`` (service-desk customers often lack it, or show null)."""
+    zone = user.get("timeZone")
+    return zone if isinstance(zone, str) and zone else None
 
 
 def _locale(user: Mapping[str, Any]) -> str | None:

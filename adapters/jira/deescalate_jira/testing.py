@@ -129,16 +129,18 @@ class FakeJiraServer(FakeHTTPServer):
         *,
         display_name: str | None = None,
         account_type: str = "atlassian",
-        time_zone: str = "UTC",
+        time_zone: str | None = "UTC",
     ) -> str:
-        """Add a user and return its id (Cloud ``accountId``, Data Center ``key``)."""
+        """Add a user and return its id (Cloud ``accountId``, Data Center ``key``).
+
+        ``time_zone`` is the IANA zone Jira shows as ``timeZone``; ``None`` leaves it out, as
+        for a service-desk customer whose profile does not share it.
+        """
         with self.lock:
             ident = f"acct-{name}" if self.cloud else name
-            user: dict[str, Any] = {
-                "displayName": display_name or name,
-                "active": True,
-                "timeZone": time_zone,
-            }
+            user: dict[str, Any] = {"displayName": display_name or name, "active": True}
+            if time_zone is not None:
+                user["timeZone"] = time_zone
             if self.cloud:
                 user |= {"accountId": ident, "accountType": account_type}
             else:
@@ -285,8 +287,10 @@ class FakeJiraServer(FakeHTTPServer):
     def _user(self, name: str) -> str:
         ident = f"acct-{name}" if self.cloud else name
         if ident not in self.users:
-            kind = "customer" if name.startswith("portal-") else "atlassian"
-            self.add_user(name, account_type=kind)
+            if name.startswith("portal-"):  # a service-desk customer: no zone shown
+                self.add_user(name, account_type="customer", time_zone=None)
+            else:
+                self.add_user(name)
         return ident
 
     def _user_json(self, ident: str | None, base: str) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from deescalate.helpdesk import (
     note_marker,
 )
 from deescalate.text import decode_text, prepare
+from deescalate_zendesk.schedules import iana_zone
 
 __all__ = [
     "SYSTEM",
@@ -128,7 +129,17 @@ def ticket_from(
         updated_at=parse_time(data["updated_at"], "ticket") if data.get("updated_at") else None,
         locale=_text(requester, "locale"),
         assignee=_text(assignee, "name"),
+        requester_time_zone=_time_zone(requester),
     )
+
+
+def _time_zone(user: Mapping[str, Any] | None) -> str | None:
+    """The user's IANA zone: ``iana_time_zone``, else the Rails name in ``time_zone`` mapped."""
+    iana = _text(user, "iana_time_zone")
+    if iana is not None:
+        return iana
+    rails = _text(user, "time_zone")
+    return iana_zone(rails) if rails is not None else None
 
 
 def _text(user: Mapping[str, Any] | None, key: str) -> str | None:

@@ -108,22 +108,38 @@ class FakeZendeskServer(FakeHTTPServer):
             return next(self._ids)
 
     def add_user(
-        self, name: str, *, role: str = "end-user", email: str | None = None, locale: str = "en-US"
+        self,
+        name: str,
+        *,
+        role: str = "end-user",
+        email: str | None = None,
+        locale: str = "en-US",
+        time_zone: str = "UTC",
+        iana_time_zone: str | None = "Etc/UTC",
     ) -> int:
-        """Add a user (``role`` is ``end-user``, ``agent`` or ``admin``; ``customer`` works too)."""
+        """Add a user (``role`` is ``end-user``, ``agent`` or ``admin``; ``customer`` works too).
+
+        Zendesk shows a user's zone twice: ``time_zone`` as a Rails name ("Eastern Time (US &
+        Canada)") and ``iana_time_zone`` ("America/New_York"); ``iana_time_zone=None`` leaves
+        the second out, as older answers do.
+        """
         user_id = self.next_id()
         now = _iso(self.clock())
-        self.state.users[user_id] = {
+        user: JSON = {
             "id": user_id,
             "url": f"/api/v2/users/{user_id}.json",
             "name": name,
             "email": email or f"user{user_id}@example.test",
             "role": _ROLES[role],
             "locale": locale,
+            "time_zone": time_zone,
             "created_at": now,
             "updated_at": now,
             "active": True,
         }
+        if iana_time_zone is not None:
+            user["iana_time_zone"] = iana_time_zone
+        self.state.users[user_id] = user
         return user_id
 
     def add_ticket(

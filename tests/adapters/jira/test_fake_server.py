@@ -197,3 +197,21 @@ def test_answers_and_requests_match_the_spec(server: FakeJiraServer, build: Buil
             _validate(body_schema, request.body)
             checked += 1
     assert checked >= 8
+
+
+@requires_spec
+@pytest.mark.parametrize(("reporter", "zone"), [("ana", "Australia/Sydney"), ("portal-bo", None)])
+def test_the_reporter_shows_its_zone_as_the_spec_does(
+    cloud: FakeJiraServer, build: Build, reporter: str, zone: str | None
+) -> None:
+    """An issue's reporter validates as the spec's UserDetails, with timeZone when it is shared
+    (a service-desk customer's is left out)."""
+    if zone is not None:
+        cloud.add_user(reporter, time_zone=zone)
+    key = cloud.add_issue(reporter=reporter)
+    build(cloud).get_ticket(TicketRef("jira", key))
+    (answer,) = [r.response for r in cloud.requests if r.path == f"/rest/api/2/issue/{key}"]
+    shown = answer["fields"]["reporter"]
+    assert _spec()["components"]["schemas"]["UserDetails"]["properties"]["timeZone"]["type"]
+    _validate({"$ref": "#/components/schemas/UserDetails"}, shown)
+    assert shown.get("timeZone") == zone

@@ -130,3 +130,31 @@ def test_priority_names_are_configurable(cloud: FakeJiraServer, build: Build) ->
 def _note(text: str) -> TicketChange:
 
     return TicketChange(note=text)
+
+
+def test_the_reporters_time_zone_is_read(cloud: FakeJiraServer, build: Build) -> None:
+    """The reporter's timeZone comes back as requester_time_zone, with no call of its own."""
+    cloud.add_user("ana", time_zone="Australia/Sydney")
+    key = cloud.add_issue(reporter="ana", comments=[("customer", "Hello")])
+    desk = build(cloud)
+    desk.is_cloud  # noqa: B018 - serverInfo is read once per process, not per ticket
+    cloud.reset_log()
+    ticket = desk.get_ticket(TicketRef("jira", key))
+    assert ticket.requester_time_zone == "Australia/Sydney"
+    assert [(r.method, r.path) for r in cloud.requests] == [("GET", f"/rest/api/2/issue/{key}")]
+
+
+def test_a_service_desk_customer_without_a_zone_has_none(
+    cloud: FakeJiraServer, build: Build
+) -> None:
+    """A portal customer whose profile shows no timeZone gives a ticket without a zone."""
+    key = cloud.add_issue(reporter="portal-ana", comments=[("customer", "Hello")])
+    assert build(cloud).get_ticket(TicketRef("jira", key)).requester_time_zone is None
+
+
+def test_a_null_time_zone_is_none(datacenter: FakeJiraServer, build: Build) -> None:
+    """A timeZone shown as null (a private profile) gives a ticket without a zone."""
+    datacenter.add_user("bo")
+    datacenter.users["bo"]["timeZone"] = None
+    key = datacenter.add_issue(reporter="bo", comments=[("customer", "Hello")])
+    assert build(datacenter).get_ticket(TicketRef("jira", key)).requester_time_zone is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from deescalate_zendesk import ZendeskHelpdesk, bulk
@@ -80,6 +81,25 @@ def test_the_agents_promise_opens_an_obligation(
     (obligation,) = runtime.ledger.store.search(ticket=f"zendesk:{ticket_id}")
     assert obligation.kind is ObligationKind.FOLLOW_THROUGH
     assert obligation.action == "callback"
+
+
+def test_your_time_in_a_reply_is_the_requesters_zone(
+    server: FakeZendeskServer, runtime: Runtime
+) -> None:
+    """'5pm your time' from agents in Berlin to a requester in New York is due 17:00 New York."""
+    assert runtime.inbox is not None
+    customer = server.add_user(
+        "Maria", time_zone="Eastern Time (US & Canada)", iana_time_zone="America/New_York"
+    )
+    ticket_id = server.add_ticket("Quote", [("customer", "Where is it?")], requester=customer)
+    agent = server.state.tickets[ticket_id]["assignee_id"]
+    reply = "I'll send the quote by 5pm your time today."
+    runtime.inbox.receive(*deliver_comment(server, ticket_id, agent, reply, "01EVENT-TZ"))
+    runtime.run_once()
+    (obligation,) = runtime.ledger.store.search(ticket=f"zendesk:{ticket_id}")
+    assert obligation.due_at is not None
+    local = obligation.due_at.astimezone(ZoneInfo("America/New_York"))
+    assert (local.date(), local.hour, local.minute) == (server.clock().date(), 17, 0)
 
 
 def test_our_own_note_echoed_back_costs_nothing(

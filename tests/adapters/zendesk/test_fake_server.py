@@ -210,3 +210,25 @@ def test_every_answer_fits_the_spec_schema(
         checked += 1
     assert checked >= 10
     assert not problems
+
+
+@requires_spec
+def test_users_carry_the_spec_zone_fields(
+    server: FakeZendeskServer, make_desk: MakeDesk, specs: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """Side-loaded users show time_zone and iana_time_zone, string properties of the spec's user
+    as an admin and as an end user see it."""
+    support, _ = specs
+    schemas = support["components"]["schemas"]
+    _scenario(server, make_desk)
+    users = [
+        user
+        for request in server.requests
+        if isinstance(request.response, Mapping)
+        for user in request.response.get("users") or ()
+    ]
+    assert users
+    for name in ("time_zone", "iana_time_zone"):
+        for seen_as in ("UserForAdmin", "UserForEndUser"):
+            assert schemas[seen_as]["properties"][name]["type"] == "string"
+        assert all(isinstance(user[name], str) for user in users)

@@ -90,3 +90,26 @@ def test_changed_since_pages_with_an_opaque_cursor(
     assert refs == [ref(first)]
     again, _ = desk.changed_since(cursor)
     assert again == []
+
+
+def test_requester_time_zone_is_the_iana_one(
+    server: FakeZendeskServer, desk: ZendeskHelpdesk
+) -> None:
+    """The requester's iana_time_zone comes back as requester_time_zone, in the same two calls."""
+    customer = server.add_user(
+        "Ana Ruiz", time_zone="Eastern Time (US & Canada)", iana_time_zone="America/New_York"
+    )
+    ticket_id = server.add_ticket("Refund", [("customer", "Hola")], requester=customer)
+    server.reset_log()
+    ticket = desk.get_ticket(ref(ticket_id))
+    assert ticket.requester_time_zone == "America/New_York"
+    assert server.calls() == 2
+
+
+def test_a_rails_zone_name_alone_is_mapped(
+    server: FakeZendeskServer, desk: ZendeskHelpdesk
+) -> None:
+    """Without iana_time_zone, the Rails name in time_zone is read as its IANA zone."""
+    customer = server.add_user("Kenji", time_zone="Tokyo", iana_time_zone=None)
+    ticket_id = server.add_ticket("Refund", [("customer", "Hi")], requester=customer)
+    assert desk.get_ticket(ref(ticket_id)).requester_time_zone == "Asia/Tokyo"
