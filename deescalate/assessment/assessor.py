@@ -377,18 +377,18 @@ def _one_reading_per_word(hits: list[Hit]) -> list[Hit]:
     one piece of evidence, scored once. Two spans are the same words when the shorter covers most
     of the longer. Shouting is how something is said, not what: it is never set against the rest.
     """
-    scored = [hit for hit in hits if hit[3] > 0 and hit[0] != _SHOUTING]
-    if len(scored) < 2:
-        return hits
-    # After _merge_overlapping only hits of different signals overlap: without any, no pass.
-    scored.sort(key=_start_of)
-    reach = -1
-    for _, start, end, _, _ in scored:
-        if start < reach:
-            break
-        reach = max(reach, end)
+    # After _merge_overlapping only hits of different signals overlap, and the rules' hits come
+    # in text order: one pass finds whether any overlap, and most texts have none.
+    reach = previous = -1
+    for code, start, end, weight, _ in hits:
+        if weight <= 0 or code == _SHOUTING:
+            continue
+        if start < reach or start < previous:
+            break  # an overlap, or hits out of order (a team's own detectors): look closer
+        previous, reach = start, max(reach, end)
     else:
         return hits
+    scored = [hit for hit in hits if hit[3] > 0 and hit[0] != _SHOUTING]
     ordered = sorted(scored, key=_weight_first)
     dropped: set[int] = set()
     for index, (code, start, end, _, _) in enumerate(ordered):

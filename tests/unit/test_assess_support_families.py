@@ -71,9 +71,12 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["How do I come to your store?", "Is that the right straight-through cable?"],
     ),
+    "complaint-question-why-when": (
+        ["Why does the app say delivered when nothing came?", "Why was I charged if I cancelled?"],
+        ["I wonder why it rains when I wash the car.", "Why is the blue one cheaper?"],
+    ),
     "complaint-question-why": (
         [
-            "Why does the app say delivered when nothing came?",
             "Why would you charge me for a cancelled order?",
             "Why don't you tell customers before a price rise?",
             "Why is my parcel still not here?",
