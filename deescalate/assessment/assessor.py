@@ -569,11 +569,25 @@ _INTENSIFIER = re.compile(
 _INTENSIFIABLE = ("expresses-", "profanity")
 
 
+# "a bit annoying", "slightly disappointed": the writer plays the feeling down.
+_SOFTENER = re.compile(
+    r"\b(?:a\s+(?:bit|little|tad)|a\s+little\s+bit|slightly|somewhat|kind\s+of|kinda|sort\s+of"
+    r"|mildly)\W+$",
+    re.IGNORECASE,
+)
+_SOFTENED = 0.9  # a softened feeling weighs at most this: mild, frustrated alone
+
+
 def _intensify(body: str, hits: list[Hit]) -> list[Hit]:
-    """A stated emotion after an intensifier ("so angry", "really disappointed") weighs more."""
+    """A stated emotion after an intensifier ("so angry", "really disappointed") weighs more,
+    and after a softener ("a bit annoying", "slightly disappointed") less."""
     for index, (code, start, end, weight, rule) in enumerate(hits):
-        if code.startswith(_INTENSIFIABLE) and _INTENSIFIER.search(body, max(0, start - 16), start):
+        if not code.startswith(_INTENSIFIABLE):
+            continue
+        if _INTENSIFIER.search(body, max(0, start - 16), start):
             hits[index] = (code, start, end, weight + 0.5, rule + "+intensifier")
+        elif weight > 0 and _SOFTENER.search(body, max(0, start - 16), start):
+            hits[index] = (code, start, end, min(weight, _SOFTENED), rule + "+softener")
     return hits
 
 

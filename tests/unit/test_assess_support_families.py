@@ -362,3 +362,11 @@ def test_words_alone_reach_upset_at_most() -> None:
     """However angry the learned words, without rule evidence they make upset at most."""
     assessor = Assessor(builtin=False, lexicon=Lexicon({"grr": 10.0}, 0.0), detectors=[])
     assert assessor.assess("grr").stage is Stage.UPSET
+
+
+@pytest.mark.parametrize("text", ["I'm a bit annoyed.", "Slightly disappointed with the delivery."])
+def test_a_softened_feeling_is_frustrated(text: str) -> None:
+    """ "a bit annoyed", "slightly disappointed": the feeling played down weighs as a mild one."""
+    result = assess(text)
+    assert any(signal.rule.endswith("+softener") for signal in result.signals)
+    assert result.stage is Stage.FRUSTRATED
