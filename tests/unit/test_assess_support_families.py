@@ -71,12 +71,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["How do I come to your store?", "Is that the right straight-through cable?"],
     ),
-    "complaint-question-why-when": (
-        ["Why does the app say delivered when nothing came?", "Why was I charged if I cancelled?"],
-        ["I wonder why it rains when I wash the car.", "Why is the blue one cheaper?"],
-    ),
     "complaint-question-why": (
         [
+            "Why does the app say delivered when nothing came?",
+            "Why was I charged twice if I cancelled in time?",
             "Why would you charge me for a cancelled order?",
             "Why don't you tell customers before a price rise?",
             "Why is my parcel still not here?",
@@ -201,10 +199,6 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Oh, so now the warranty doesn't cover it.",
         ],
         ["Oh wait, I found the code, thanks!", "Oh so that's where the button is, thanks."],
-    ),
-    "indignant-question": (
-        ["Seriously? Another delay?", "Really @ParcelCo ???", "Seriously! Again!"],
-        ["Is it really? I didn't know.", "I seriously love this app."],
     ),
     "indignant-question-kidding": (
         ["Are you kidding me, a fee for that?", "You can't be serious."],
