@@ -11,7 +11,9 @@ Two kinds of figures, all computed at run time:
   their figures say whether a fix generalises: ``aside`` (written with the third round's
   development cases, before its rule changes), ``aside2`` (written before the fourth round's rule
   changes) and ``holdout4`` (written apart from the rules' authors; shown when its folder is
-  present). The stage keeps its own two parts, ``cases`` and ``holdout``.
+  present). The stage keeps its own parts: ``cases`` (tuned on), ``holdout`` (written after the
+  rules, kept aside) and ``holdout3`` (written apart from the rules' authors with the third
+  signal set, never tuned on).
 * Real support tweets from ../shared/data when present: our own labels of inbound twcs tweets
   (``tests/eval/real/twcs-stage-labels.csv``, ids and labels only, the text read from A4) give the
   stage's QWK and within-one share beside VADER and the routing signals' precision and recall, on
@@ -84,7 +86,7 @@ SIGNAL_PARTS = (
 )
 DEVELOPMENT_PARTS = ("cases", "holdout1", "holdout2", "holdout3")
 HELD_ASIDE_PARTS = ("aside", "aside2", "holdout4")
-STAGE_PARTS = ("cases", "holdout")
+STAGE_PARTS = ("cases", "holdout", "holdout3")
 # The support-tweet family cases in each stage part.
 FAMILY_FILE = "support-families.yaml"
 ERICSSON = "A5-twcs-ericsson-labeled"
