@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tests.cli.test_assess_cli import run_cli
 
 
+def promises_from_berlin(text: str, *options: str) -> list[dict[str, Any]]:
+    """The JSON promises of ``text`` sent on 2026-03-02 at 10:00 by an agent in Berlin."""
+    done = run_cli(
+        "promises", "--format", "json", "--sent-at", "2026-03-02T10:00", "--tz", "Europe/Berlin",
+        *options, stdin=text,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    promises: list[dict[str, Any]] = json.loads(done.stdout)
+    return promises
+
+
 def test_json_output_has_iso_due_times() -> None:
     """--format json prints each promise with an ISO 8601 due time."""
-    done = run_cli(
-        "promises",
-        "--format",
-        "json",
-        "--sent-at",
-        "2026-03-02T10:00",
-        "--tz",
-        "Europe/Berlin",
-        stdin="I'll call you back by 3pm.",
-    )
-    assert done.returncode == 0, done.stderr
-    (promise,) = json.loads(done.stdout)
+    (promise,) = promises_from_berlin("I'll call you back by 3pm.")
     assert promise["action"] == "callback"
     assert promise["due_at"] == "2026-03-02T15:00:00+01:00"
 
@@ -61,20 +62,9 @@ def test_bad_sent_at_exits_2() -> None:
 
 def test_customer_tz_reads_your_time_in_the_customers_zone() -> None:
     """--customer-tz makes '5pm your time' 17:00 in New York, printed in the agent's zone."""
-    done = run_cli(
-        "promises",
-        "--format",
-        "json",
-        "--sent-at",
-        "2026-03-02T10:00",
-        "--tz",
-        "Europe/Berlin",
-        "--customer-tz",
-        "America/New_York",
-        stdin="I'll call you at 5pm your time today.",
+    (promise,) = promises_from_berlin(
+        "I'll call you at 5pm your time today.", "--customer-tz", "America/New_York"
     )
-    assert done.returncode == 0, done.stderr
-    (promise,) = json.loads(done.stdout)
     assert promise["due_at"] == "2026-03-02T23:00:00+01:00"
 
 
